@@ -1,0 +1,63 @@
+// Progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Opened from disk, folder links would show a listing: point them at index.html.
+  if (location.protocol === "file:") {
+    document.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(href)) { return; }
+      var cut = href.search(/[?#]/);
+      var path = cut === -1 ? href : href.slice(0, cut);
+      var rest = cut === -1 ? "" : href.slice(cut);
+      if (path === "" || path === "." || path.slice(-1) === "/") {
+        a.setAttribute("href", (path === "" || path === "." ? "./" : path) + "index.html" + rest);
+      }
+    });
+  }
+
+  // Directory: filter by text and kind, in the browser.
+  var form = document.querySelector(".directory-filter");
+  if (form) {
+    var text = form.querySelector("#filter-text");
+    var kind = form.querySelector("#filter-kind");
+    var status = form.querySelector(".filter-status");
+    var items = Array.prototype.slice.call(document.querySelectorAll(".champion-item"));
+    var regions = Array.prototype.slice.call(document.querySelectorAll(".region"));
+    var apply = function () {
+      var words = text.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+      var wanted = kind.value;
+      var shown = 0;
+      items.forEach(function (item) {
+        var hay = item.getAttribute("data-search");
+        var ok = (!wanted || item.getAttribute("data-kind") === wanted) &&
+          words.every(function (w) { return hay.indexOf(w) !== -1; });
+        item.hidden = !ok;
+        if (ok) { shown += 1; }
+      });
+      regions.forEach(function (region) {
+        region.hidden = !region.querySelector(".champion-item:not([hidden])");
+      });
+      status.textContent = shown + " of " + items.length + " champions shown";
+    };
+    form.hidden = false;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    text.addEventListener("input", apply);
+    kind.addEventListener("change", apply);
+  }
+
+  // Toolkit pieces: copy the text to paste into an e-mail or a post.
+  document.querySelectorAll(".copy-button").forEach(function (button) {
+    var target = document.querySelector(button.getAttribute("data-copy"));
+    if (!target || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var clone = target.cloneNode(true);
+      clone.querySelectorAll(".headerlink").forEach(function (el) { el.remove(); });
+      navigator.clipboard.writeText(clone.innerText.trim()).then(function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = "Copy the text"; }, 2000);
+      });
+    });
+  });
+})();

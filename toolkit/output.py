@@ -1,0 +1,82 @@
+"""Writing the build: a staging folder swapped in whole, only into a folder that is toolkit's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from toolkit.errors import Location, ToolkitError
+
+MARKER = ".toolkit-output"
+"""A file in every output folder toolkit made: only such a folder is ever replaced."""
+_MARKER_TEXT = "This folder is made by `toolkit build` and is replaced whole by the next build.\n"
+
+
+def check_destination(project: Path, dest: Path) -> None:
+    """Refuse an output folder that holds the project or anything toolkit did not make."""
+    project, dest = project.resolve(), dest.resolve()
+    shown = Location(PurePosixPath(str(dest)))
+    if project.is_relative_to(dest):
+        raise ToolkitError.at(shown, "the output folder would contain the project itself")
+    for source in ("content", "themes"):
+        if dest.is_relative_to(project / source):
+            raise ToolkitError.at(shown, f"the output folder must not be inside {source}/")
+    if dest.exists() and not dest.is_dir():
+        raise ToolkitError.at(shown, "the output path exists and is not a folder")
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).is_file():
+        raise ToolkitError.at(
+            shown,
+            "the output folder has files toolkit did not make; "
+            "choose an empty or new folder (nothing was changed)",
+        )
+
+
+class Staging:
+    """A folder beside the destination that the build writes into, then swaps in whole."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest.resolve()
+        self.root = self.dest.parent / f".{self.dest.name}.staging"
+        if self.root.exists():
+            # Left over from a build that was killed: it was never published.
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        self._made: set[Path] = {self.root}
+
+    def path_for(self, relative: PurePosixPath) -> Path:
+        """Return where `relative` is written, refusing anything that leaves the folder."""
+        target = (self.root / relative).resolve()
+        if not target.is_relative_to(self.root) or target == self.root:
+            raise ToolkitError.at(Location(relative), "output path leaves the output folder")
+        parent = target.parent
+        if parent not in self._made:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return target
+
+    def write(self, relative: PurePosixPath, data: bytes) -> None:
+        self.path_for(relative).write_bytes(data)
+
+    def copy(self, relative: PurePosixPath, source: Path) -> None:
+        target = self.path_for(relative)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise ToolkitError.at(Location(relative), f"cannot copy {source}: {exc}") from None
+
+    def publish(self) -> None:
+        """Swap the staged build in for the destination."""
+        old = self.dest.parent / f".{self.dest.name}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if self.dest.exists():
+            os.replace(self.dest, old)
+        os.replace(self.root, self.dest)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Throw the staged build away; the destination is untouched."""
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,189 @@
+"""Content pages: `content/**/*.md` with YAML front matter, loaded and validated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+from toolkit import merge
+from toolkit.errors import Location, Problems, ToolkitError
+from toolkit.fields import Fields
+from toolkit.frontmatter import split
+from toolkit.roster import KINDS
+from toolkit.slugs import slugify
+
+CONTENT_DIR = PurePosixPath("content")
+KIT_DIR = "kit"
+PRINT_DIR = "print"
+ROSTER_DIR = "champions"
+
+SECTIONS = ("site", "kit", "print")
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One Markdown file under `content/`."""
+
+    source: Location
+    """Where the file is (line 1)."""
+    section: str
+    """`site` for campaign pages, `kit` for toolkit pieces, `print` for print pieces."""
+    name: str
+    """The page's slug path within its section: `about`, `how/businesses`, `` for the home."""
+    title: str
+    """Front matter `title`, else the first `# heading`, else the file name."""
+    description: str = ""
+    layout: str | None = None
+    """Template to render with, without `.html`; each section has its default."""
+    order: int = 0
+    """Position in navigation and lists (then title)."""
+    draft: bool = False
+    """Drafts are left out of the build."""
+    nav: bool = True
+    """Whether a campaign page appears in the site navigation."""
+    nav_title: str | None = None
+    """Shorter title for the navigation."""
+    kinds: tuple[str, ...] = ()
+    """Toolkit pieces only: the kinds of champion this piece is for (all when empty)."""
+    image: str | None = None
+    """Share image for this page, a path under `content/`."""
+    sizes: tuple[str, ...] = ()
+    """Print pieces only: paper sizes, overriding the campaign's."""
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """Anything else a custom template needs."""
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def path(self) -> PurePosixPath:
+        """The source file, relative to the project."""
+        return self.source.path
+
+    @property
+    def url(self) -> str:
+        """The campaign-wide URL path, relative to the site root: `about/`, `kit/press-release/`."""
+        prefix = "" if self.section == "site" else f"{self.section}/"
+        return f"{prefix}{self.name}/" if self.name else prefix
+
+    def is_for(self, kind: str) -> bool:
+        """Return whether a toolkit piece applies to a champion of `kind`."""
+        return not self.kinds or kind in self.kinds
+
+
+_KEYS = (
+    "title",
+    "description",
+    "layout",
+    "order",
+    "draft",
+    "nav",
+    "nav_title",
+    "kinds",
+    "image",
+    "sizes",
+    "extra",
+)
+
+
+def page_files(project: Path) -> list[Path]:
+    """Return every Markdown file under `content/`, in a stable order."""
+    content = project / CONTENT_DIR
+    if not content.is_dir():
+        return []
+    return sorted(p for p in content.rglob("*.md") if p.is_file() and not _hidden(p, content))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def load_pages(project: Path) -> tuple[Page, ...]:
+    """Read every page under `content/`, drafts included, with all problems reported at once."""
+    problems = Problems()
+    pages = []
+    for file in page_files(project):
+        try:
+            pages.append(load_page(project, file, problems))
+        except ToolkitError as exc:
+            problems.absorb(exc)
+    problems.raise_if_errors()
+    return tuple(sorted(pages, key=lambda p: (p.section, p.order, p.title.lower(), p.name)))
+
+
+def load_page(project: Path, file: Path, problems: Problems) -> Page:
+    """Read one Markdown file."""
+    path = PurePosixPath(file.relative_to(project).as_posix())
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
+    parts = split(text, path)
+    section, name = _section_and_name(path)
+    f = Fields(parts.meta, (), problems, "front matter")
+    f.check_keys(_KEYS)
+    kinds = f.text_list("kinds")
+    for kind in kinds:
+        if kind not in KINDS:
+            f.bad("kinds", f"unknown kind {kind!r}: use {', '.join(KINDS)}")
+    if kinds and section != "kit":
+        f.bad("kinds", "`kinds` is only for toolkit pieces under content/kit/")
+    extra = f.raw("extra") or {}
+    if not isinstance(extra, dict):
+        f.bad("extra", "`extra` must be a mapping of `key: value`")
+        extra = {}
+    body_location = Location(path, parts.body_line)
+    merge.validate(parts.body, body_location, problems)
+    title = f.text("title") or _first_heading(parts.body) or _title_from(name or "home")
+    merge.validate(title, f.loc("title"), problems)
+    description = f.text("description", default="") or ""
+    merge.validate(description, f.loc("description"), problems)
+    return Page(
+        source=Location(path, 1, 1),
+        section=section,
+        name=name,
+        title=title,
+        description=description,
+        layout=_layout(f),
+        order=f.integer("order", 0),
+        draft=f.boolean("draft", False),
+        nav=f.boolean("nav", True),
+        nav_title=f.text("nav_title"),
+        kinds=kinds,
+        image=f.text("image"),
+        sizes=tuple(s.lower() for s in f.text_list("sizes")),
+        extra=MappingProxyType(extra),
+        body=parts.body,
+        body_line=parts.body_line,
+    )
+
+
+def _section_and_name(path: PurePosixPath) -> tuple[str, str]:
+    parts = list(path.relative_to(CONTENT_DIR).with_suffix("").parts)
+    section = "site"
+    if len(parts) > 1 and parts[0] in (KIT_DIR, PRINT_DIR):
+        section = parts.pop(0)
+    if parts and parts[-1] == "index":
+        parts.pop()
+    return section, "/".join(slugify(p) or "page" for p in parts)
+
+
+def _layout(f: Fields) -> str | None:
+    layout = f.text("layout")
+    if layout is not None and not re.match(r"^[a-z0-9][a-z0-9_-]*$", layout):
+        f.bad("layout", f"`layout` must be a template name such as `page`, not {layout!r}")
+        return None
+    return layout
+
+
+def _first_heading(body: str) -> str | None:
+    match = _H1.search(body)
+    return match[1] if match else None
+
+
+def _title_from(name: str) -> str:
+    return name.rsplit("/", 1)[-1].replace("-", " ").capitalize()

@@ -1,0 +1,252 @@
+"""The plan of outputs: every path the build writes, what it is made from, and no path twice.
+
+The output paths are a contract: they are printed on paper as QR codes and must never move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from toolkit.errors import Location, Problems
+from toolkit.pages import CONTENT_DIR, Page
+from toolkit.roster import Champion
+from toolkit.site import Site
+
+SETTINGS = "settings"
+"""Input key: `toolkit.yaml`."""
+THEME = "theme"
+"""Input key: the theme's templates."""
+NAV = "nav"
+"""Input key: the titles and order of campaign pages (the navigation)."""
+ROSTER = "roster"
+"""Input key: the whole roster (directory, sitemap)."""
+KIT_PIECES = "kit-pieces"
+"""Input key: the titles, order and kinds of toolkit pieces."""
+
+
+def champion_key(champion_id: str) -> str:
+    """Input key for one roster entry."""
+    return f"champion:{champion_id}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Output:
+    """One file of the built site and what it is made from."""
+
+    path: PurePosixPath
+    """Relative to the output folder."""
+    kind: str
+    """page, kit-index, kit, directory, microsite, calendar, alias, asset, static, sitemap,
+    robots, not-found."""
+    origin: Location
+    """What claims this path, for messages."""
+    page: PurePosixPath | None = None
+    """The source page, relative to the project."""
+    champion: str | None = None
+    """The champion id, for per-champion outputs (the target, for aliases)."""
+    file: Path | None = None
+    """For copied files: the file to copy."""
+    inputs: tuple[str, ...] = ()
+    """What this output depends on: source paths and the input keys above."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every output of a build, in a stable order."""
+
+    outputs: tuple[Output, ...]
+    by_path: Mapping[PurePosixPath, Output]
+
+    def __len__(self) -> int:
+        return len(self.outputs)
+
+
+def page_output_path(url: str) -> PurePosixPath:
+    """Return the file that serves a directory URL such as `about/`."""
+    return PurePosixPath(url) / "index.html" if url else PurePosixPath("index.html")
+
+
+def champion_url(champion_id: str, piece: Page | None = None) -> str:
+    """Return a champion's microsite URL, or one of their toolkit pieces."""
+    return f"champions/{champion_id}/" + (f"{piece.name}/" if piece else "")
+
+
+def pieces_for(site: Site, champion: Champion) -> tuple[Page, ...]:
+    """Return the toolkit pieces that apply to `champion`."""
+    return tuple(p for p in site.section("kit") if p.is_for(champion.kind))
+
+
+def make_plan(site: Site) -> tuple[Plan, Problems]:
+    """List every output of `site`; two claims on one path are reported, naming both."""
+    outputs: list[Output] = []
+    settings = site.settings.source
+    base = (SETTINGS, THEME, NAV)
+    home = None
+    for page in site.section("site"):
+        home = home or (page if page.name == "" else None)
+        outputs.append(
+            Output(
+                path=page_output_path(page.url),
+                kind="page",
+                origin=page.source,
+                page=page.path,
+                inputs=(*base, page.path.as_posix(), ROSTER if page.name == "" else NAV),
+            )
+        )
+    if home is None:
+        outputs.append(
+            Output(
+                path=PurePosixPath("index.html"),
+                kind="page",
+                origin=settings,
+                inputs=(*base, ROSTER),
+            )
+        )
+    kit = site.section("kit")
+    if kit:
+        outputs.append(
+            Output(
+                path=PurePosixPath("kit/index.html"),
+                kind="kit-index",
+                origin=settings,
+                inputs=(*base, KIT_PIECES),
+            )
+        )
+    for page in kit:
+        outputs.append(
+            Output(
+                path=page_output_path(page.url),
+                kind="kit",
+                origin=page.source,
+                page=page.path,
+                inputs=(*base, page.path.as_posix()),
+            )
+        )
+    outputs.append(
+        Output(
+            path=PurePosixPath("champions/index.html"),
+            kind="directory",
+            origin=settings,
+            inputs=(*base, ROSTER),
+        )
+    )
+    for champion in site.champions:
+        outputs.extend(_champion_outputs(site, champion, base))
+    for asset in site.assets:
+        source = CONTENT_DIR / asset
+        outputs.append(
+            Output(
+                path=asset,
+                kind="asset",
+                origin=Location(source),
+                file=site.project / source,
+                inputs=(source.as_posix(),),
+            )
+        )
+    for name, file in site.theme.static_files().items():
+        outputs.append(
+            Output(
+                path=PurePosixPath("static") / name,
+                kind="static",
+                origin=Location(PurePosixPath(f"theme static/{name}")),
+                file=file,
+                inputs=(THEME,),
+            )
+        )
+    for path, kind in (
+        ("sitemap.xml", "sitemap"),
+        ("robots.txt", "robots"),
+        ("404.html", "not-found"),
+    ):
+        outputs.append(
+            Output(path=PurePosixPath(path), kind=kind, origin=settings, inputs=(*base, ROSTER))
+        )
+    return _checked(outputs)
+
+
+def _champion_outputs(site: Site, champion: Champion, base: tuple[str, ...]) -> list[Output]:
+    key = champion_key(champion.id)
+    pieces = pieces_for(site, champion)
+    folder = PurePosixPath("champions", champion.id)
+    outputs = [
+        Output(
+            path=folder / "index.html",
+            kind="microsite",
+            origin=champion.source,
+            champion=champion.id,
+            inputs=(*base, key, KIT_PIECES),
+        )
+    ]
+    for piece in pieces:
+        outputs.append(
+            Output(
+                path=folder / piece.name / "index.html",
+                kind="kit",
+                origin=champion.source,
+                page=piece.path,
+                champion=champion.id,
+                inputs=(*base, key, piece.path.as_posix()),
+            )
+        )
+    if champion.event is not None and champion.event.date is not None:
+        outputs.append(
+            Output(
+                path=folder / "event.ics",
+                kind="calendar",
+                origin=champion.source,
+                champion=champion.id,
+                inputs=(SETTINGS, key),
+            )
+        )
+    for alias in champion.aliases:
+        old = PurePosixPath("champions", alias)
+        outputs.append(
+            Output(
+                path=old / "index.html",
+                kind="alias",
+                origin=champion.source,
+                champion=champion.id,
+                inputs=(SETTINGS, THEME, key),
+            )
+        )
+        for piece in pieces:
+            outputs.append(
+                Output(
+                    path=old / piece.name / "index.html",
+                    kind="alias",
+                    origin=champion.source,
+                    page=piece.path,
+                    champion=champion.id,
+                    inputs=(SETTINGS, THEME, key),
+                )
+            )
+    return outputs
+
+
+def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
+    problems = Problems()
+    by_path: dict[PurePosixPath, Output] = {}
+    for output in outputs:
+        first = by_path.get(output.path)
+        if first is None:
+            by_path[output.path] = output
+            continue
+        problems.error(
+            output.origin,
+            f"output {output.path} is made twice: by {_describe(output)} and by {_describe(first)}",
+        )
+    return Plan(tuple(outputs), MappingProxyType(by_path)), problems
+
+
+def _describe(output: Output) -> str:
+    if output.kind in ("directory", "kit-index", "sitemap", "robots", "not-found"):
+        return f"the {output.kind.replace('-', ' ')} page"
+    if output.kind == "static":
+        return f"the theme's static/{output.path.relative_to('static')}"
+    where = output.page or output.origin.path
+    if output.origin.line is not None and output.page is None:
+        return f"{where}:{output.origin.line}"
+    return str(where)

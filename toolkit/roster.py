@@ -1,0 +1,311 @@
+"""The rosters of local champions: `content/champions/*.yaml`, loaded and validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
+from toolkit.fields import Fields
+from toolkit.slugs import is_slug, slugify
+from toolkit.yamlfile import parse
+
+ROSTER_DIR = PurePosixPath("content/champions")
+
+KINDS: dict[str, str] = {
+    "chamber": "Chamber of commerce",
+    "mayor": "Mayor's office",
+    "bid": "Business improvement district",
+    "nonprofit": "Nonprofit",
+    "business": "Small business",
+    "other": "Local partner",
+}
+"""The kinds of champion, with the label shown for each."""
+
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """A champion's Shop Local event."""
+
+    date: dt.date | None = None
+    time: dt.time | None = None
+    """Start time."""
+    end: dt.time | None = None
+    """End time."""
+    place: str | None = None
+    """Where, in a few words: "Courthouse Square"."""
+    address: str | None = None
+    """Street address, for maps and calendars."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Business:
+    """A business taking part with a champion."""
+
+    name: str
+    address: str | None = None
+    url: str | None = None
+    category: str | None = None
+    description: str | None = None
+    """A sentence or two, Markdown."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Colors:
+    """A champion's brand colours, used to co-brand their microsite and print kit."""
+
+    primary: str
+    accent: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Champion:
+    """A local champion: one entry of a roster file."""
+
+    id: str
+    """URL slug: the microsite is `champions/<id>/`. Derived from `name` when absent."""
+    name: str
+    """The champion's name (required)."""
+    kind: str = "other"
+    """One of: chamber, mayor, bid, nonprofit, business, other."""
+    city: str | None = None
+    region: str | None = None
+    """State, province or region; the directory groups champions by it."""
+    country: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    logo: PurePosixPath | None = None
+    """Logo file, relative to `content/`."""
+    colors: Colors | None = None
+    """`{primary: "#1f4e79", accent: "#f2a900"}`."""
+    language: str | None = None
+    """Language of the microsite and kit; the campaign's first language when absent."""
+    event: Event | None = None
+    """`{date, time, end, place, address}`."""
+    businesses: tuple[Business, ...] = ()
+    """`[{name, address, url, category, description}]`."""
+    message: str | None = None
+    """The champion's own words, Markdown."""
+    aliases: tuple[str, ...] = ()
+    """Old ids that must keep working (they redirect to the microsite)."""
+    source: Location = field(default=Location(ROSTER_DIR))
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, KINDS["other"])
+
+
+_CHAMPION_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "city",
+    "region",
+    "country",
+    "website",
+    "email",
+    "phone",
+    "logo",
+    "colors",
+    "language",
+    "event",
+    "businesses",
+    "message",
+    "aliases",
+)
+
+
+def roster_files(project: Path) -> list[Path]:
+    """Return the roster files of `project`, in a stable order."""
+    folder = project / ROSTER_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_roster(project: Path, languages: tuple[str, ...]) -> tuple[Champion, ...]:
+    """Read every roster file; ids and aliases must be unique across all of them."""
+    problems = Problems()
+    champions: list[Champion] = []
+    for file in roster_files(project):
+        try:
+            champions.extend(load_roster_file(project, file, languages, problems))
+        except ToolkitError as exc:
+            problems.absorb(exc)
+    _check_unique(champions, problems)
+    problems.raise_if_errors()
+    return tuple(champions)
+
+
+def load_roster_file(
+    project: Path, file: Path, languages: tuple[str, ...], problems: Problems
+) -> list[Champion]:
+    """Read one roster file: a YAML list of champions."""
+    path = PurePosixPath(file.relative_to(project).as_posix())
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
+    doc = parse(text.removeprefix("\ufeff"), path)
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, list):
+        raise ToolkitError.at(doc.loc(), "a roster must be a list of champions (`- name: …`)")
+    champions = []
+    for i, entry in enumerate(doc.data):
+        if not isinstance(entry, dict):
+            problems.error(doc.loc(i), "each champion must be a mapping with at least `name:`")
+            continue
+        champion = _champion(project, Fields(doc, (i,), problems, "a champion"), languages)
+        if champion is not None:
+            champions.append(champion)
+    return champions
+
+
+def _champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champion | None:
+    f.check_keys(_CHAMPION_KEYS)
+    name = f.text("name", required=True)
+    if name is None:
+        return None
+    champion_id = _id(f, name)
+    kind = (f.text("kind") or "other").lower()
+    if kind not in KINDS:
+        f.problems.error(
+            f.loc("kind"),
+            f"unknown kind {kind!r}: use one of {', '.join(KINDS)}",
+            did_you_mean(kind, KINDS),
+        )
+    language = f.language("language")
+    if language is not None and language not in languages:
+        f.problems.warning(
+            f.loc("language"),
+            f"language {language!r} is not in the campaign's languages; "
+            f"{languages[0]!r} is used instead",
+        )
+        language = None
+    champion = Champion(
+        id=champion_id or "-",
+        name=name,
+        kind=kind,
+        city=f.text("city"),
+        region=f.text("region"),
+        country=f.text("country"),
+        website=f.url("website"),
+        email=f.email("email"),
+        phone=f.text("phone"),
+        logo=_logo(project, f),
+        colors=_colors(f.mapping("colors")),
+        language=language,
+        event=_event(f.mapping("event")),
+        businesses=tuple(_business(b) for b in f.items("businesses", "a business")),
+        message=f.text("message"),
+        aliases=_aliases(f),
+        source=f.doc.loc(*f.keys),
+    )
+    # Fields above are still read when the id is bad, so that every problem is reported at once.
+    return champion if champion_id is not None else None
+
+
+def _id(f: Fields, name: str) -> str | None:
+    given = f.text("id")
+    if given is not None:
+        if not is_slug(given):
+            f.bad(
+                "id",
+                f"`id` must be lowercase letters, digits and hyphens, not {given!r}",
+            )
+            return None
+        return given
+    derived = slugify(name)
+    if not derived:
+        f.bad("name", f"cannot make an id from the name {name!r}: add an `id:`")
+        return None
+    return derived
+
+
+def _aliases(f: Fields) -> tuple[str, ...]:
+    aliases = f.text_list("aliases")
+    for i, alias in enumerate(aliases):
+        if not is_slug(alias):
+            f.problems.error(
+                f.doc.loc(*f.keys, "aliases", i),
+                f"alias must be lowercase letters, digits and hyphens, not {alias!r}",
+            )
+    return tuple(a for a in aliases if is_slug(a))
+
+
+def _logo(project: Path, f: Fields) -> PurePosixPath | None:
+    value = f.text("logo")
+    if value is None:
+        return None
+    logo = PurePosixPath(value.replace("\\", "/"))
+    content = (project / "content").resolve()
+    target = (content / logo).resolve()
+    if logo.is_absolute() or not target.is_relative_to(content):
+        f.bad("logo", f"`logo` must be a file under content/, not {value!r}")
+        return None
+    if logo.suffix.lower() not in LOGO_TYPES:
+        f.bad("logo", f"`logo` must be an image ({', '.join(LOGO_TYPES)}), not {value!r}")
+        return None
+    if not target.is_file():
+        f.bad("logo", f"logo file not found: content/{logo}")
+        return None
+    return logo
+
+
+def _colors(f: Fields | None) -> Colors | None:
+    if f is None:
+        return None
+    f.check_keys(("primary", "accent"))
+    primary = f.color("primary")
+    if primary is None:
+        if not f.has("primary"):
+            f.text("primary", required=True)
+        return None
+    return Colors(primary=primary, accent=f.color("accent"))
+
+
+def _event(f: Fields | None) -> Event | None:
+    if f is None:
+        return None
+    f.check_keys(("date", "time", "end", "place", "address"))
+    return Event(
+        date=f.date("date"),
+        time=f.time("time"),
+        end=f.time("end"),
+        place=f.text("place"),
+        address=f.text("address"),
+    )
+
+
+def _business(f: Fields) -> Business:
+    f.check_keys(("name", "address", "url", "category", "description"))
+    return Business(
+        name=f.text("name", required=True) or "",
+        address=f.text("address"),
+        url=f.url("url"),
+        category=f.text("category"),
+        description=f.text("description"),
+    )
+
+
+def _check_unique(champions: list[Champion], problems: Problems) -> None:
+    """Report ids and aliases used twice, naming both places."""
+    seen: dict[str, tuple[str, Location]] = {}
+    for champion in champions:
+        names = [("id", champion.id, champion.source)]
+        names += [("alias", a, champion.source) for a in champion.aliases]
+        for what, slug, location in names:
+            if slug in seen:
+                first_what, first_location = seen[slug]
+                problems.error(
+                    location,
+                    f"{what} `{slug}` is already used as the {first_what} of the champion "
+                    f"at {first_location}",
+                )
+            else:
+                seen[slug] = (what, location)

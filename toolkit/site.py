@@ -1,0 +1,119 @@
+"""The whole campaign, loaded and checked: the single entry point of the load stage."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from toolkit.errors import Location, Problems, ToolkitError
+from toolkit.pages import CONTENT_DIR, Page, load_pages
+from toolkit.roster import ROSTER_DIR, Champion, load_roster
+from toolkit.settings import Settings, load_settings
+from toolkit.themes import Theme, load_theme
+
+# Never published, wherever they are under content/.
+_PRIVATE_NAMES = (".env", ".git", ".hg", ".svn", ".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """Everything a build reads, validated and immutable."""
+
+    project: Path
+    settings: Settings
+    pages: tuple[Page, ...]
+    """Published pages (no drafts), ordered."""
+    drafts: tuple[Page, ...]
+    champions: tuple[Champion, ...]
+    champions_by_id: Mapping[str, Champion]
+    assets: tuple[PurePosixPath, ...]
+    """Files under `content/` copied as they are, relative to `content/`."""
+    theme: Theme
+    warnings: tuple = ()
+
+    def section(self, name: str) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if p.section == name)
+
+    def page_by_source(self) -> Mapping[PurePosixPath, Page]:
+        return {p.path: p for p in self.pages}
+
+
+def load_site(project: Path) -> Site:
+    """Load and validate the settings, pages, rosters, assets and theme of `project`."""
+    project = project.resolve()
+    settings = load_settings(project)
+    problems = Problems()
+    pages: tuple[Page, ...] = ()
+    champions: tuple[Champion, ...] = ()
+    try:
+        pages = load_pages(project)
+    except ToolkitError as exc:
+        problems.absorb(exc)
+    try:
+        champions = load_roster(project, settings.languages)
+    except ToolkitError as exc:
+        problems.absorb(exc)
+    theme = None
+    try:
+        theme = load_theme(project, settings.theme)
+    except ToolkitError as exc:
+        problems.absorb(exc)
+    assets = find_assets(project, problems)
+    _check_image(settings.image, settings.source, assets, problems)
+    problems.raise_if_errors()
+    assert theme is not None
+    return Site(
+        project=project,
+        settings=settings,
+        pages=tuple(p for p in pages if not p.draft),
+        drafts=tuple(p for p in pages if p.draft),
+        champions=champions,
+        champions_by_id=MappingProxyType({c.id: c for c in champions}),
+        assets=assets,
+        theme=theme,
+        warnings=tuple(problems.warnings),
+    )
+
+
+def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
+    """Return every file under `content/` that is published as it is."""
+    content = project / CONTENT_DIR
+    if not content.is_dir():
+        return ()
+    root = project.resolve()
+    found = []
+    for folder, dirs, files in os.walk(content, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not _private(d))
+        here = Path(folder)
+        for name in sorted(files):
+            if _private(name) or name.endswith(".md"):
+                continue
+            file = here / name
+            relative = PurePosixPath(file.relative_to(content).as_posix())
+            if relative.parent == PurePosixPath(ROSTER_DIR.name) and file.suffix in (
+                ".yaml",
+                ".yml",
+            ):
+                continue
+            if file.is_symlink() and not file.resolve().is_relative_to(root):
+                problems.error(
+                    Location(CONTENT_DIR / relative),
+                    "symbolic link points outside the project; it is not published",
+                )
+                continue
+            found.append(relative)
+    return tuple(found)
+
+
+def _private(name: str) -> bool:
+    return name.startswith(".") or name in _PRIVATE_NAMES
+
+
+def _check_image(
+    image: str | None, where: Location, assets: tuple[PurePosixPath, ...], problems: Problems
+) -> None:
+    if image is not None and PurePosixPath(image) not in assets:
+        problems.error(where, f"share image not found under content/: {image}")

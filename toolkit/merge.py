@@ -1,6 +1,6 @@
 """Merge fields: `{{ champion.name }}` in content, filled in per champion inside Jinja's sandbox.
 
-A page's Markdown is converted once. Before conversion every `{{ … }}`, `{% … %}` and `{# … #}`
+A page's Markdown is converted once. Before conversion every `{{ … }}`, `{% … %}` and `{## … ##}`
 is swapped for an inert token, so Markdown cannot mangle it; afterwards the tokens are swapped
 back and the HTML becomes one sandboxed, autoescaped template, rendered once per champion.
 """
@@ -21,10 +21,10 @@ from markupsafe import Markup
 
 from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
 
-_FIELD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_FIELD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.DOTALL)
 TOKEN = re.compile(r"TKMERGE(\d+)X")
 _BLOCK_PARAGRAPH = re.compile(r"<p>((?:TKMERGE\d+X\s*)+)</p>")
-_TAG_LINE = re.compile(r"^[ \t]*(\{%.*?%\}|\{#.*?#\})[ \t]*$", re.MULTILINE)
+_TAG_LINE = re.compile(r"^[ \t]*(\{%.*?%\}|\{##.*?##\})[ \t]*$", re.MULTILINE)
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 
 
@@ -95,7 +95,12 @@ def format_time(value: dt.time) -> str:
 def make_environment(*, html: bool) -> SandboxedEnvironment:
     """Return the sandbox content templates run in; `html` turns on autoescaping."""
     env = SandboxedEnvironment(
-        autoescape=html, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        # `{#id}` is Markdown's attribute list syntax, so content comments are `{## … ##}`.
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
     env.globals.clear()
     return env
@@ -142,7 +147,7 @@ def protect(text: str) -> Protected:
 
 
 def has_fields(text: str) -> bool:
-    return "{{" in text or "{%" in text or "{#" in text
+    return "{{" in text or "{%" in text or "{##" in text
 
 
 def validate(text: str, location: Location, problems: Problems) -> None:

@@ -1,3 +1,3 @@
 from toolkit.cli import main
 
-main()
+main(prog_name="toolkit")

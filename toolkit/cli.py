@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,29 +30,44 @@ def _warn(problems: tuple[Problem, ...]) -> None:
         click.echo(str(problem), err=True)
 
 
+def _verbosity(command: Callable[..., None]) -> Callable[..., None]:
+    """Add -q and -v to a command; -v turns on debug logging."""
+
+    def set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        if value:
+            logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        return value
+
+    command = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=set_verbose,
+        help="Say more about what is happening.",
+    )(command)
+    return click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")(
+        command
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="toolkit")
-@click.option("-v", "--verbose", is_flag=True, help="Say more about what is happening.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-@click.pass_context
-def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+def main() -> None:
     """Build a campaign site, a microsite per local champion, and their kits."""
-    ctx.obj = {"quiet": quiet}
-    level = logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(name)s: %(message)s")
 
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.pass_context
-def init(ctx: click.Context, directory: Path) -> None:
+@_verbosity
+def init(directory: Path, quiet: bool) -> None:
     """Create a new campaign project in DIRECTORY, from the example campaign."""
     try:
         made = scaffold.init(directory)
     except ToolkitError as error:
         _fail(error)
         return
-    if not ctx.obj["quiet"]:
+    if not quiet:
         click.echo(f"Created a campaign project in {made}")
         click.echo(f"Next: toolkit build {directory}")
 
@@ -64,10 +80,9 @@ def init(ctx: click.Context, directory: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to build into (default: `output` in toolkit.yaml).",
 )
-@click.pass_context
-def build_command(ctx: click.Context, project: Path, output: Path | None) -> None:
+@_verbosity
+def build_command(project: Path, output: Path | None, quiet: bool) -> None:
     """Build the campaign site, every champion's microsite and their kits."""
-    quiet = ctx.obj["quiet"]
     bar = None
     progress = None
     if not quiet and sys.stderr.isatty():

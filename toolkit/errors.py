@@ -58,7 +58,8 @@ class ToolkitError(Exception):
     """Bad input: one or more problems the user can fix. The only exception the package raises."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        # In file and line order, the way a reader fixes them.
+        self.problems = tuple(sorted(problems, key=_order))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type[ToolkitError], tuple[tuple[Problem, ...]]]:
@@ -69,6 +70,11 @@ class ToolkitError(Exception):
     def at(cls, location: Location, message: str, hint: str | None = None) -> ToolkitError:
         """Return an error with a single problem."""
         return cls([Problem(location, message, hint=hint)])
+
+
+def _order(problem: Problem) -> tuple[str, int, int]:
+    where = problem.location
+    return (str(where.path), where.line or 0, where.col or 0)
 
 
 class Problems:

@@ -234,8 +234,10 @@ def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
         if first is None:
             by_path[output.path] = output
             continue
+        # Point at the user's file rather than at toolkit.yaml when one of them is generated.
+        at = first.origin if output.origin.path.name == "toolkit.yaml" else output.origin
         problems.error(
-            output.origin,
+            at,
             f"output {output.path} is made twice: by {_describe(output)} and by {_describe(first)}",
         )
     return Plan(tuple(outputs), MappingProxyType(by_path)), problems

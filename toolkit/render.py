@@ -58,6 +58,9 @@ class Renderer:
         self.site = site
         self.settings = site.settings
         self.env = make_environment(site.theme)
+        for name in self.env.list_templates():
+            # A broken template is reported before anything renders, even if no page uses it.
+            get_template(self.env, name, site.project)
         self.campaign = _campaign(site)
         self.generic = _generic(site)
         self.warnings: list[Problem] = []

@@ -53,9 +53,13 @@ def parse(text: str, path: PurePosixPath, line_offset: int = 0) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = _location(path, mark, line_offset)
-        raise ToolkitError.at(where, f"invalid YAML: {exc.problem or exc.context}") from None
+        where = _location(path, exc.problem_mark or exc.context_mark, line_offset)
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark is not None and exc.problem:
+            # "end of stream" alone hides the cause: say where the unclosed thing started.
+            start = _location(path, exc.context_mark, line_offset)
+            message += f", {exc.context} that starts at line {start.line}, column {start.col}"
+        raise ToolkitError.at(where, message) from None
     except yaml.YAMLError as exc:
         raise ToolkitError.at(Location(path), f"invalid YAML: {exc}") from None
     builder = _Builder(path, line_offset)
@@ -113,8 +117,9 @@ class _Builder:
         if node.tag.startswith("tag:yaml.org,2002:") and node.tag[18:] in _SAFE_SCALARS:
             try:
                 return self.scalars.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError) as exc:
-                raise ToolkitError.at(self.here(node), f"invalid value: {exc}") from None
+            except (yaml.YAMLError, ValueError):
+                # Looks like a date but is not one (2026-13-45): the field's reader says so.
+                return node.value
         raise ToolkitError.at(self.here(node), f"unsupported YAML tag {node.tag!r}")
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import Problem, ToolkitError
+from toolkit.errors import Problem
 from toolkit.output import Staging, check_destination
 from toolkit.plan import Plan, make_plan
 from toolkit.render import Renderer
@@ -48,8 +48,7 @@ def run(project: Path, output: Path | None = None, progress: Progress | None = N
     plan = plan_site(site)
     dest = output_folder(site, output)
     check_destination(site.project, dest)
-    renderer = Renderer(site)
-    renderer.set_plan(plan.outputs)
+    renderer = Renderer(site, plan)
     staging = Staging(dest)
     try:
         total = len(plan.outputs)
@@ -73,6 +72,3 @@ def run(project: Path, output: Path | None = None, progress: Progress | None = N
         seconds=time.perf_counter() - started,
         warnings=(*site.warnings, *renderer.warnings),
     )
-
-
-__all__ = ["Report", "ToolkitError", "run"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,8 +17,8 @@ from toolkit.errors import Problem
 from toolkit.ics import event_calendar
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
 from toolkit.pages import CONTENT_DIR, Page
-from toolkit.plan import Output, champion_url, pieces_for
-from toolkit.roster import Champion
+from toolkit.plan import Output, Plan, champion_url, pieces_for
+from toolkit.roster import KINDS, Champion
 from toolkit.site import Site
 from toolkit.templates import get_template, make_environment, render_template
 
@@ -41,6 +40,25 @@ GENERIC = {
 _LAYOUTS = {"page": "page", "kit": "kit", "home": "home"}
 
 
+def page_values(
+    title: str,
+    description: str = "",
+    content: str = "",
+    headings: tuple[tuple[int, str, str], ...] = (),
+    source: Page | None = None,
+) -> dict[str, Any]:
+    """Return what templates see as `page`."""
+    return {
+        "title": title,
+        "description": description,
+        "content": Markup(content),
+        "headings": headings,
+        "source": source,
+        "extra": source.extra if source else {},
+        "image": source.image if source else None,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class _PageParts:
     """A page converted once and compiled, ready to be filled in for any champion."""
@@ -54,8 +72,10 @@ class _PageParts:
 class Renderer:
     """Renders outputs of one site; safe to share between threads."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, plan: Plan) -> None:
         self.site = site
+        listed = ("page", "kit", "kit-index", "directory", "microsite")
+        self._sitemap_outputs = tuple(o for o in plan.outputs if o.kind in listed)
         self.settings = site.settings
         self.env = make_environment(site.theme)
         for name in self.env.list_templates():
@@ -70,6 +90,9 @@ class Renderer:
         self._drafts = {p.path for p in site.drafts}
         self._assets = set(site.assets)
         self._nav = [p for p in site.section("site") if p.nav and p.name]
+        self._by_region: dict[str, list[Champion]] = {}
+        for champion in site.champions:
+            self._by_region.setdefault(champion.region or "", []).append(champion)
         self._kinds: dict[str, Callable[[Output], str | bytes]] = {
             "page": self._page,
             "kit": self._page,
@@ -93,42 +116,31 @@ class Renderer:
     def _page(self, output: Output) -> str:
         page = self._pages[output.page] if output.page else None
         champion = self.site.champions_by_id[output.champion] if output.champion else None
-        merge_champion = _merge_champion(champion, self.site) if champion else self.generic
+        merge_champion = self._merge(champion)
         context = {"champion": merge_champion, "campaign": self.campaign}
-        parts = self._page_parts(page) if page else None
-        layout = (
-            page.layout
-            if page and page.layout
-            else ("home" if output.path.as_posix() == "index.html" else "page")
-        )
-        if page and not page.layout and page.section == "kit":
-            layout = "kit"
         values = self._base_context(output, champion)
-        if parts is not None and page is not None:
-            title = parts.title(context)
-            values["page"] = {
-                "title": title,
-                "description": parts.description(context) or self.settings.description,
-                "content": Markup(parts.body(context)),
-                "headings": parts.headings,
-                "source": page,
-                "extra": page.extra,
-                "image": page.image,
-            }
+        if page is None:
+            layout = "home"
+            values["page"] = page_values(self.settings.name, self.settings.description)
         else:
-            values["page"] = {
-                "title": self.settings.name,
-                "description": self.settings.description,
-                "content": Markup(""),
-                "headings": (),
-                "source": None,
-                "extra": {},
-                "image": None,
-            }
+            layout = page.layout or ("kit" if page.section == "kit" else "page")
+            if page.name == "" and page.section == "site" and not page.layout:
+                layout = "home"
+            parts = self._page_parts(page)
+            values["page"] = page_values(
+                parts.title(context),
+                parts.description(context) or self.settings.description,
+                parts.body(context),
+                parts.headings,
+                page,
+            )
         if champion is not None:
-            values.update(self._champion_context(champion))
+            values.update(self._champion_context(champion, merge_champion))
         values["merge"] = merge_champion
         return self._finish(layout + ".html", values, champion)
+
+    def _merge(self, champion: Champion | None) -> MergeChampion:
+        return _merge_champion(champion, self.site) if champion else self.generic
 
     def _page_parts(self, page: Page) -> _PageParts:
         parts = self._parts.get(page.path)
@@ -160,72 +172,54 @@ class Renderer:
 
     # -- champions -------------------------------------------------------------------------
 
-    def _champion_context(self, champion: Champion) -> dict[str, Any]:
-        pieces = pieces_for(self.site, champion)
+    def _champion_context(self, champion: Champion, merged: MergeChampion) -> dict[str, Any]:
+        context = {"champion": merged, "campaign": self.campaign}
         colors = champion.colors
         return {
             "profile": champion,
             "home_url": champion_url(champion.id),
             "pieces": [
                 {
-                    "title": self._page_parts(p).title(
-                        {
-                            "champion": _merge_champion(champion, self.site),
-                            "campaign": self.campaign,
-                        }
-                    ),
+                    "title": self._page_parts(p).title(context),
                     "url": champion_url(champion.id, p),
-                    "description": p.description,
+                    "description": self._page_parts(p).description(context),
                 }
-                for p in pieces
+                for p in pieces_for(self.site, champion)
             ],
             "logo_url": champion.logo.as_posix() if champion.logo else None,
-            "brand": {"primary": colors.primary, "accent": colors.accent or colors.primary}
-            if colors
-            else None,
+            "brand": (
+                {"primary": colors.primary, "accent": colors.accent or colors.primary}
+                if colors
+                else None
+            ),
         }
 
     def _microsite(self, output: Output) -> str:
         champion = self.site.champions_by_id[output.champion or ""]
+        merged = self._merge(champion)
         values = self._base_context(output, champion)
-        values.update(self._champion_context(champion))
-        merge_champion = _merge_champion(champion, self.site)
-        values["merge"] = merge_champion
-        values["page"] = {
-            "title": champion.name,
-            "description": f"{champion.name} is taking part in {self.settings.name}"
-            + (f" in {champion.city}" if champion.city else "")
-            + ".",
-            "content": Markup(""),
-            "headings": (),
-            "source": None,
-            "extra": {},
-            "image": None,
-        }
-        values["message"] = (
-            Markup(markup.champion_text(champion.message)) if champion.message else None
+        values.update(self._champion_context(champion, merged))
+        where = f" in {champion.city}" if champion.city else ""
+        values["merge"] = merged
+        values["page"] = page_values(
+            champion.name, f"{champion.name} is taking part in {self.settings.name}{where}."
         )
+        values["message"] = _champion_html(champion.message)
         values["businesses"] = [
-            {
-                "name": b.name,
-                "address": b.address,
-                "url": b.url,
-                "category": b.category,
-                "description": Markup(markup.champion_text(b.description))
-                if b.description
-                else None,
-            }
+            {**dataclasses.asdict(b), "description": _champion_html(b.description)}
             for b in champion.businesses
         ]
-        values["calendar_url"] = "event.ics" if champion.event and champion.event.date else None
-        values["nearby"] = (
-            [c for c in self.site.champions if c.region == champion.region and c.id != champion.id][
-                :6
-            ]
-            if champion.region
-            else []
-        )
+        has_date = champion.event is not None and champion.event.date is not None
+        values["calendar_url"] = "event.ics" if has_date else None
+        values["nearby"] = self._nearby(champion)
         return self._finish("microsite.html", values, champion)
+
+    def _nearby(self, champion: Champion, limit: int = 6) -> list[Champion]:
+        """Return other champions in the same region, for "nearby champions"."""
+        if not champion.region:
+            return []
+        same = self._by_region.get(champion.region, ())
+        return [c for c in same if c.id != champion.id][:limit]
 
     def _calendar(self, output: Output) -> str:
         champion = self.site.champions_by_id[output.champion or ""]
@@ -235,44 +229,26 @@ class Renderer:
         )
 
     def _alias(self, output: Output) -> str:
-        target = champion_url(
-            output.champion or "", self._pages[output.page] if output.page else None
-        )
+        piece = self._pages[output.page] if output.page else None
+        target = champion_url(output.champion or "", piece)
         values = self._base_context(output, None)
         values["target"] = target
         values["canonical"] = self._absolute(target)
-        values["page"] = {
-            "title": self.site.champions_by_id[output.champion or ""].name,
-            "description": "",
-            "content": Markup(""),
-            "headings": (),
-            "source": None,
-            "extra": {},
-            "image": None,
-        }
+        values["page"] = page_values(self.site.champions_by_id[output.champion or ""].name)
         return self._finish("redirect.html", values, None)
 
     # -- campaign-wide pages ---------------------------------------------------------------
 
     def _kit_index(self, output: Output) -> str:
         values = self._base_context(output, None)
-        values["page"] = {
-            "title": "Toolkit",
-            "description": f"Ready-to-use pieces for {self.settings.name}.",
-            "content": Markup(""),
-            "headings": (),
-            "source": None,
-            "extra": {},
-            "image": None,
-        }
+        values["page"] = page_values("Toolkit", f"Ready-to-use pieces for {self.settings.name}.")
+        context = {"champion": self.generic, "campaign": self.campaign}
         values["pieces"] = [
             {
-                "title": self._page_parts(p).title(
-                    {"champion": self.generic, "campaign": self.campaign}
-                ),
+                "title": self._page_parts(p).title(context),
                 "url": p.url,
-                "description": p.description,
-                "kinds": p.kinds,
+                "description": self._page_parts(p).description(context),
+                "kinds": [KINDS.get(k, k) for k in p.kinds],
             }
             for p in self.site.section("kit")
         ]
@@ -280,25 +256,15 @@ class Renderer:
 
     def _directory(self, output: Output) -> str:
         values = self._base_context(output, None)
-        values["page"] = {
-            "title": "Champions",
-            "description": f"Every local champion of {self.settings.name}.",
-            "content": Markup(""),
-            "headings": (),
-            "source": None,
-            "extra": {},
-            "image": None,
-        }
-        champions = sorted(
-            self.site.champions, key=lambda c: ((c.region or "~").lower(), c.name.lower())
-        )
+        values["page"] = page_values("Champions", f"Every local champion of {self.settings.name}.")
         values["groups"] = [
-            (region if region != "~" else "Other places", list(group))
-            for region, group in groupby(champions, key=lambda c: c.region or "~")
+            (region or "Other places", sorted(members, key=lambda c: c.name.lower()))
+            for region, members in sorted(
+                self._by_region.items(), key=lambda kv: (not kv[0], kv[0].lower())
+            )
         ]
-        values["kinds"] = sorted(
-            {c.kind: c.kind_label for c in self.site.champions}.items(), key=lambda kv: kv[1]
-        )
+        kinds = {c.kind: c.kind_label for c in self.site.champions}
+        values["kinds"] = sorted(kinds.items(), key=lambda kv: kv[1])
         return self._finish("directory.html", values, None)
 
     def _sitemap(self, output: Output) -> str:
@@ -312,25 +278,11 @@ class Renderer:
         return f"User-agent: *\nAllow: /\n\nSitemap: {self._absolute('sitemap.xml')}\n"
 
     def _not_found(self, output: Output) -> str:
+        # Hosts show 404.html at whatever address was missing: link from the site's root path.
         values = self._base_context(output, None)
         values["root"] = self.settings.base_path
-        values["page"] = {
-            "title": "Page not found",
-            "description": "",
-            "content": Markup(""),
-            "headings": (),
-            "source": None,
-            "extra": {},
-            "image": None,
-        }
-        return self._finish("404.html", values, None, root=self.settings.base_path)
-
-    _sitemap_outputs: tuple[Output, ...] = ()
-
-    def set_plan(self, outputs: tuple[Output, ...]) -> None:
-        """Tell the renderer the full plan (the sitemap lists every page in it)."""
-        kinds = ("page", "kit", "kit-index", "directory", "microsite")
-        self._sitemap_outputs = tuple(o for o in outputs if o.kind in kinds)
+        values["page"] = page_values("Page not found")
+        return self._finish("404.html", values, None)
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -361,16 +313,10 @@ class Renderer:
             "logo_url": None,
         }
 
-    def _finish(
-        self,
-        template_name: str,
-        values: dict[str, Any],
-        champion: Champion | None,
-        root: str | None = None,
-    ) -> str:
+    def _finish(self, template_name: str, values: dict[str, Any], champion: Champion | None) -> str:
         template = get_template(self.env, template_name, self.site.project)
         html = render_template(template, values, self.site.project)
-        return self._links(html, root or values["root"], champion)
+        return self._links(html, values["root"], champion)
 
     def _links(self, html: str, root: str, champion: Champion | None) -> str:
         html = html.replace(markup.ROOT, root)
@@ -465,6 +411,5 @@ def _merge_champion(champion: Champion, site: Site) -> MergeChampion:
     )
 
 
-def relative(from_url: str, to_url: str) -> str:
-    """Return a relative link from one site URL to another."""
-    return posixpath.relpath(to_url or ".", from_url or ".") + ("/" if to_url.endswith("/") else "")
+def _champion_html(text: str | None) -> Markup | None:
+    return Markup(markup.champion_text(text)) if text else None

@@ -151,7 +151,7 @@ def make_plan(site: Site) -> tuple[Plan, Problems]:
             Output(
                 path=PurePosixPath("static") / name,
                 kind="static",
-                origin=Location(PurePosixPath(f"theme static/{name}")),
+                origin=Location(_shown(file, site.project)),
                 file=file,
                 inputs=(THEME,),
             )
@@ -234,8 +234,8 @@ def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
         if first is None:
             by_path[output.path] = output
             continue
-        # Point at the user's file rather than at toolkit.yaml when one of them is generated.
-        at = first.origin if output.origin.path.name == "toolkit.yaml" else output.origin
+        # Point at the user's own file rather than at something toolkit generates.
+        at = first.origin if output.kind in _GENERATED else output.origin
         problems.error(
             at,
             f"output {output.path} is made twice: by {_describe(output)} and by {_describe(first)}",
@@ -243,8 +243,19 @@ def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
     return Plan(tuple(outputs), MappingProxyType(by_path)), problems
 
 
+def _shown(file: Path, project: Path) -> PurePosixPath:
+    """Return a path as the user knows it: relative to the project when inside it."""
+    try:
+        return PurePosixPath(file.relative_to(project).as_posix())
+    except ValueError:
+        return PurePosixPath(file.as_posix())
+
+
+_GENERATED = ("directory", "kit-index", "sitemap", "robots", "not-found", "static")
+
+
 def _describe(output: Output) -> str:
-    if output.kind in ("directory", "kit-index", "sitemap", "robots", "not-found"):
+    if output.kind in _GENERATED and output.kind != "static":
         return f"the {output.kind.replace('-', ' ')} page"
     if output.kind == "static":
         return f"the theme's static/{output.path.relative_to('static')}"

@@ -1,0 +1,106 @@
+"""The plan lists every output path of the contract, with its inputs, and no path twice."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from tests.conftest import write_files
+from toolkit.errors import ToolkitError
+from toolkit.plan import ROSTER, SETTINGS, champion_key, make_plan
+from toolkit.site import load_site
+
+
+@pytest.fixture
+def plan(project):
+    made, problems = make_plan(load_site(project("campaign")))
+    assert not problems.items
+    return made
+
+
+def test_contract_paths_and_kinds(plan):
+    kinds = {o.path.as_posix(): o.kind for o in plan.outputs}
+    assert kinds["index.html"] == "page"
+    assert kinds["about/index.html"] == "page"
+    assert kinds["kit/press-release/index.html"] == "kit"
+    assert kinds["champions/index.html"] == "directory"
+    assert kinds["champions/riverside-chamber/index.html"] == "microsite"
+    assert kinds["champions/riverside-chamber/press-release/index.html"] == "kit"
+    assert kinds["champions/rcc/index.html"] == "alias"
+    assert kinds["champions/riverside-chamber/event.ics"] == "calendar"
+    assert kinds["logos/riverside.svg"] == "asset"
+    assert kinds["static/style.css"] == "static"
+    assert kinds["sitemap.xml"] == "sitemap"
+
+
+def test_each_output_names_its_inputs(plan):
+    piece = plan.by_path[PurePosixPath("champions/riverside-chamber/press-release/index.html")]
+    assert champion_key("riverside-chamber") in piece.inputs
+    assert "content/kit/press-release.md" in piece.inputs
+    assert SETTINGS in piece.inputs
+    directory = plan.by_path[PurePosixPath("champions/index.html")]
+    assert ROSTER in directory.inputs
+    about = plan.by_path[PurePosixPath("about/index.html")]
+    assert champion_key("riverside-chamber") not in about.inputs
+
+
+def test_drafts_have_no_output(plan):
+    assert PurePosixPath("secret/index.html") not in plan.by_path
+
+
+def test_two_claims_on_one_path_name_both(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "toolkit.yaml": "name: C\nbase_url: https://c.example.org/\n",
+            "content/kit.md": "---\ntitle: Kit page\n---\nhi\n",
+            "content/kit/release.md": "Release\n",
+            "content/static/style.css": "body{}\n",
+        },
+    )
+    _, problems = make_plan(load_site(tmp_path))
+    messages = sorted(str(p) for p in problems.items)
+    assert messages == [
+        "content/kit.md:1:1: error: output kit/index.html is made twice: "
+        "by the kit index page and by content/kit.md",
+        "content/static/style.css: error: output static/style.css is made twice: "
+        "by the theme's static/style.css and by content/static/style.css",
+    ]
+
+
+def test_build_refuses_a_plan_with_collisions(tmp_path, run_toolkit):
+    write_files(
+        tmp_path,
+        {
+            "toolkit.yaml": "name: C\nbase_url: https://c.example.org/\n",
+            "content/champions.md": "A page where the directory goes.\n",
+        },
+    )
+    result = run_toolkit("build", tmp_path)
+    assert result.exit_code == 1
+    assert "output champions/index.html is made twice" in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_site_without_home_page_still_has_one(tmp_path):
+    write_files(tmp_path, {"toolkit.yaml": "name: C\nbase_url: https://c.example.org/\n"})
+    made, _ = make_plan(load_site(tmp_path))
+    assert made.by_path[PurePosixPath("index.html")].kind == "page"
+
+
+def test_load_site_reports_problems_from_every_file_at_once(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "toolkit.yaml": "name: C\nbase_url: https://c.example.org/\n",
+            "content/a.md": "---\ntitel: A\n---\n",
+            "content/champions/x.yaml": "- name: X\n  emial: x@example.org\n",
+        },
+    )
+    with pytest.raises(ToolkitError) as caught:
+        load_site(tmp_path)
+    assert [str(p.location) for p in caught.value.problems] == [
+        "content/a.md:2:1",
+        "content/champions/x.yaml:2:3",
+    ]

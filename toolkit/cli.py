@@ -109,3 +109,4 @@ def build_command(project: Path, output: Path | None, quiet: bool) -> None:
             f"Built {report.pages} pages for {report.champions} champions "
             f"({report.files} files) in {report.seconds:.2f} s → {report.output}"
         )
+        click.echo(f"Preview it: python3 -m http.server --directory {report.output} 8000")

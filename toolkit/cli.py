@@ -80,8 +80,14 @@ def init(directory: Path, quiet: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to build into (default: `output` in toolkit.yaml).",
 )
+@click.option(
+    "--print/--no-print",
+    "with_print",
+    default=True,
+    help="Make the print kits' PDFs (the slowest step); --no-print skips them.",
+)
 @_verbosity
-def build_command(project: Path, output: Path | None, quiet: bool) -> None:
+def build_command(project: Path, output: Path | None, with_print: bool, quiet: bool) -> None:
     """Build the campaign site, every champion's microsite and their kits."""
     bar = None
     progress = None
@@ -96,7 +102,7 @@ def build_command(project: Path, output: Path | None, quiet: bool) -> None:
                 bar.update(done - bar.pos)
 
     try:
-        report = build.run(project, output, progress)
+        report = build.run(project, output, progress, pdfs=with_print)
     except ToolkitError as error:
         _fail(error)
         return
@@ -105,8 +111,13 @@ def build_command(project: Path, output: Path | None, quiet: bool) -> None:
             bar.__exit__(None, None, None)
     _warn(report.warnings)
     if not quiet:
+        pdfs = ""
+        if report.pdfs:
+            pdfs = f" and {report.pdfs} PDFs"
+            if report.pdfs_reused:
+                pdfs += f" ({report.pdfs_reused} unchanged)"
         click.echo(
-            f"Built {report.pages} pages for {report.champions} champions "
+            f"Built {report.pages} pages{pdfs} for {report.champions} champions "
             f"({report.files} files) in {report.seconds:.2f} s → {report.output}"
         )
         click.echo(f"Preview it: python3 -m http.server --directory {report.output} 8000")

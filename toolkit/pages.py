@@ -14,6 +14,7 @@ from toolkit.errors import Location, Problems, ToolkitError
 from toolkit.fields import Fields
 from toolkit.frontmatter import split
 from toolkit.roster import KINDS
+from toolkit.settings import PAPER_SIZES
 from toolkit.slugs import slugify
 
 CONTENT_DIR = PurePosixPath("content")
@@ -49,7 +50,7 @@ class Page:
     nav_title: str | None = None
     """Shorter title for the navigation."""
     kinds: tuple[str, ...] = ()
-    """Toolkit pieces only: the kinds of champion this piece is for (all when empty)."""
+    """Toolkit and print pieces: the kinds of champion this piece is for (all when empty)."""
     image: str | None = None
     """Share image for this page, a path under `content/`."""
     sizes: tuple[str, ...] = ()
@@ -130,8 +131,16 @@ def load_page(project: Path, file: Path, problems: Problems) -> Page:
     for kind in kinds:
         if kind not in KINDS:
             f.bad("kinds", f"unknown kind {kind!r}: use {', '.join(KINDS)}")
-    if kinds and section != "kit":
-        f.bad("kinds", "`kinds` is only for toolkit pieces under content/kit/")
+    if kinds and section == "site":
+        f.bad(
+            "kinds", "`kinds` is only for toolkit and print pieces (content/kit/, content/print/)"
+        )
+    sizes = tuple(s.lower() for s in f.text_list("sizes"))
+    for size in sizes:
+        if size not in PAPER_SIZES:
+            f.bad("sizes", f"unknown paper size {size!r}: use {', '.join(PAPER_SIZES)}")
+    if sizes and section != "print":
+        f.bad("sizes", "`sizes` is only for print pieces under content/print/")
     extra = f.raw("extra") or {}
     if not isinstance(extra, dict):
         f.bad("extra", "`extra` must be a mapping of `key: value`")
@@ -155,7 +164,7 @@ def load_page(project: Path, file: Path, problems: Problems) -> Page:
         nav_title=f.text("nav_title"),
         kinds=kinds,
         image=f.text("image"),
-        sizes=tuple(s.lower() for s in f.text_list("sizes")),
+        sizes=tuple(s for s in sizes if s in PAPER_SIZES),
         extra=MappingProxyType(extra),
         body=parts.body,
         body_line=parts.body_line,

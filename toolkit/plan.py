@@ -49,6 +49,8 @@ class Output:
     """The champion id, for per-champion outputs (the target, for aliases)."""
     file: Path | None = None
     """For copied files: the file to copy."""
+    size: str | None = None
+    """For print outputs: the paper size."""
     inputs: tuple[str, ...] = ()
     """What this output depends on: source paths and the input keys above."""
 
@@ -74,13 +76,52 @@ def champion_url(champion_id: str, piece: Page | None = None) -> str:
     return f"champions/{champion_id}/" + (f"{piece.name}/" if piece else "")
 
 
-def pieces_for(site: Site, champion: Champion) -> tuple[Page, ...]:
-    """Return the toolkit pieces that apply to `champion`."""
-    return tuple(p for p in site.section("kit") if p.is_for(champion.kind))
+def pieces_for(site: Site, champion: Champion, section: str = "kit") -> tuple[Page, ...]:
+    """Return the toolkit (or print) pieces that apply to `champion`."""
+    return tuple(p for p in site.section(section) if p.is_for(champion.kind))
 
 
-def make_plan(site: Site) -> tuple[Plan, Problems]:
-    """List every output of `site`; two claims on one path are reported, naming both."""
+def print_sizes(site: Site, piece: Page) -> tuple[str, ...]:
+    """Return the paper sizes a print piece is made in."""
+    return piece.sizes or site.settings.print.sizes
+
+
+def print_folder(champion_id: str | None) -> PurePosixPath:
+    """Return where a print kit goes: `print/`, or `champions/<id>/print/`."""
+    return (
+        PurePosixPath("champions", champion_id, "print") if champion_id else PurePosixPath("print")
+    )
+
+
+def print_outputs(
+    site: Site, champion: Champion | None, origin: Location, inputs: tuple[str, ...], pdfs: bool
+) -> list[Output]:
+    """Return a print kit's outputs: a preview page per piece and, with `pdfs`, its PDFs."""
+    folder = print_folder(champion.id if champion else None)
+    pieces = pieces_for(site, champion, "print") if champion else site.section("print")
+    outputs = []
+    for piece in pieces:
+        common = {
+            "origin": origin,
+            "page": piece.path,
+            "champion": champion.id if champion else None,
+            "inputs": (*inputs, piece.path.as_posix()),
+        }
+        outputs.append(
+            Output(path=folder / piece.name / "index.html", kind="print-preview", **common)
+        )
+        if pdfs:
+            for size in print_sizes(site, piece):
+                path = folder / f"{piece.name}-{size}.pdf"
+                outputs.append(Output(path=path, kind="pdf", size=size, **common))
+    return outputs
+
+
+def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
+    """List every output of `site`; two claims on one path are reported, naming both.
+
+    Without `pdfs`, print kits are planned as their HTML previews only.
+    """
     outputs: list[Output] = []
     settings = site.settings.source
     base = (SETTINGS, THEME, NAV)
@@ -133,8 +174,9 @@ def make_plan(site: Site) -> tuple[Plan, Problems]:
             inputs=(*base, ROSTER),
         )
     )
+    outputs.extend(print_outputs(site, None, settings, base, pdfs))
     for champion in site.champions:
-        outputs.extend(_champion_outputs(site, champion, base))
+        outputs.extend(_champion_outputs(site, champion, base, pdfs))
     for asset in site.assets:
         source = CONTENT_DIR / asset
         outputs.append(
@@ -167,7 +209,9 @@ def make_plan(site: Site) -> tuple[Plan, Problems]:
     return _checked(outputs)
 
 
-def _champion_outputs(site: Site, champion: Champion, base: tuple[str, ...]) -> list[Output]:
+def _champion_outputs(
+    site: Site, champion: Champion, base: tuple[str, ...], pdfs: bool
+) -> list[Output]:
     key = champion_key(champion.id)
     pieces = pieces_for(site, champion)
     folder = PurePosixPath("champions", champion.id)
@@ -191,6 +235,7 @@ def _champion_outputs(site: Site, champion: Champion, base: tuple[str, ...]) -> 
                 inputs=(*base, key, piece.path.as_posix()),
             )
         )
+    outputs.extend(print_outputs(site, champion, champion.source, (*base, key), pdfs))
     if champion.event is not None and champion.event.date is not None:
         outputs.append(
             Output(

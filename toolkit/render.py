@@ -17,10 +17,24 @@ from toolkit.errors import Problem
 from toolkit.ics import event_calendar
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
 from toolkit.pages import CONTENT_DIR, Page
-from toolkit.plan import Output, Plan, champion_url, pieces_for
+from toolkit.plan import (
+    Output,
+    Plan,
+    champion_url,
+    pieces_for,
+    print_folder,
+    print_sizes,
+)
+from toolkit.printkit import Job, file_url, name_size, paper, qr_data_uri
 from toolkit.roster import KINDS, Champion
 from toolkit.site import Site
-from toolkit.templates import get_template, make_environment, render_template
+from toolkit.templates import (
+    contrast,
+    contrast_text,
+    get_template,
+    make_environment,
+    render_template,
+)
 
 GENERIC = {
     "name": "[Organization name]",
@@ -37,7 +51,8 @@ GENERIC = {
 }
 """Campaign-wide wording for champion fields; `generic:` in toolkit.yaml overrides it."""
 
-_LAYOUTS = {"page": "page", "kit": "kit", "home": "home"}
+DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
+"""The campaign's own colours, for pages and prints that no champion co-brands."""
 
 
 def page_values(
@@ -104,7 +119,15 @@ class Renderer:
             "sitemap": self._sitemap,
             "robots": self._robots,
             "not-found": self._not_found,
+            "print-preview": self._print_preview,
         }
+        self.page_counts: dict[PurePosixPath, int] = {}
+        """Pages in each PDF of this build, filled in by the build once PDFs are made."""
+        self._planned = plan.by_path
+        # Print documents may read the project's content and the theme, and nothing else.
+        self._print_roots = tuple(
+            str(folder.resolve()) for folder in (site.project / CONTENT_DIR, *site.theme.folders)
+        )
 
     def render(self, output: Output) -> bytes:
         """Return the bytes of one output (copied files are not rendered here)."""
@@ -186,6 +209,7 @@ class Renderer:
                 }
                 for p in pieces_for(self.site, champion)
             ],
+            "print_kit": self._print_kit(champion.id, merged),
             "logo_url": champion.logo.as_posix() if champion.logo else None,
             "brand": (
                 {"primary": colors.primary, "accent": colors.accent or colors.primary}
@@ -237,12 +261,114 @@ class Renderer:
         values["page"] = page_values(self.site.champions_by_id[output.champion or ""].name)
         return self._finish("redirect.html", values, None)
 
+    # -- print kits -----------------------------------------------------------------------
+
+    def _print_kit(self, champion_id: str | None, merged: MergeChampion) -> list[dict[str, Any]]:
+        """List a print kit's pieces with their preview page and PDFs (size, page count)."""
+        champion = self.site.champions_by_id[champion_id] if champion_id else None
+        pieces = (
+            pieces_for(self.site, champion, "print") if champion else self.site.section("print")
+        )
+        folder = print_folder(champion_id)
+        context = {"champion": merged, "campaign": self.campaign}
+        kit = []
+        for piece in pieces:
+            pdfs = []
+            for size in print_sizes(self.site, piece):
+                path = folder / f"{piece.name}-{size}.pdf"
+                if path in self._planned:
+                    pages = self.page_counts.get(path)
+                    pdfs.append(
+                        {"url": path.as_posix(), "label": paper(size).label, "pages": pages}
+                    )
+            kit.append(
+                {
+                    "title": self._page_parts(piece).title(context),
+                    "preview_url": f"{folder / piece.name}/",
+                    "pdfs": pdfs,
+                }
+            )
+        return kit
+
+    def _print_preview(self, output: Output) -> str:
+        piece = self._pages[output.page or PurePosixPath()]
+        size = print_sizes(self.site, piece)[0]
+        values = self._print_context(output, piece, size, screen=True)
+        return self._finish(f"print/{piece.layout or 'poster'}.html", values, None)
+
+    def print_job(self, output: Output) -> Job:
+        """Return the HTML document that becomes one PDF, and what it may read."""
+        piece = self._pages[output.page or PurePosixPath()]
+        values = self._print_context(output, piece, output.size or "letter", screen=False)
+        html = self._finish(f"print/{piece.layout or 'poster'}.html", values, None)
+        return Job(html=html, roots=self._print_roots, origin=piece.path)
+
+    def _print_context(
+        self, output: Output, piece: Page, size: str, *, screen: bool
+    ) -> dict[str, Any]:
+        champion = self.site.champions_by_id[output.champion] if output.champion else None
+        merged = self._merge(champion)
+        context = {"champion": merged, "campaign": self.campaign}
+        parts = self._page_parts(piece)
+        values = self._base_context(output, champion)
+        sheet = paper(size)
+        root = values["root"]
+
+        def source(content_path: PurePosixPath | str | None) -> str | None:
+            if content_path is None:
+                return None
+            if screen:
+                return root + PurePosixPath(content_path).as_posix()
+            return file_url(self.site.project / CONTENT_DIR / content_path)
+
+        fonts = self.site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        font_url = (
+            root + "static/fonts/" if screen or fonts is None else file_url(fonts.parent) + "/"
+        )
+        colors = champion.colors if champion else None
+        primary = colors.primary if colors else DEFAULT_BRAND[0]
+        accent = (colors.accent or colors.primary) if colors else DEFAULT_BRAND[1]
+        qr_url = merged.url
+        folder = print_folder(champion.id if champion else None)
+        values.update(
+            {
+                "mode": "screen" if screen else "pdf",
+                "paper": sheet,
+                "s": sheet.scale,
+                "bleed": 0 if screen else self.settings.print.bleed_mm,
+                "crop_marks": not screen and self.settings.print.crop_marks,
+                "font_url": font_url,
+                "page": page_values(parts.title(context), "", parts.body(context), (), piece),
+                "merge": merged,
+                "profile": champion,
+                "logo_src": source(champion.logo if champion else None),
+                "artwork_src": source(piece.image),
+                "qr_src": qr_data_uri(qr_url),
+                "qr_url": qr_url,
+                "name_size": name_size(merged.name),
+                "brand": {
+                    "primary": primary,
+                    "ink": contrast_text(primary),
+                    "accent": accent,
+                    "accent_on_paper": accent if contrast(accent, "#ffffff") >= 3 else primary,
+                },
+                "pdfs": [
+                    {"href": f"../{piece.name.rsplit('/', 1)[-1]}-{s}.pdf", "label": paper(s).label}
+                    for s in print_sizes(self.site, piece)
+                    if folder / f"{piece.name}-{s}.pdf" in self._planned
+                ],
+                "back_href": root + (champion_url(champion.id) if champion else "kit/"),
+            }
+        )
+        return values
+
     # -- campaign-wide pages ---------------------------------------------------------------
 
     def _kit_index(self, output: Output) -> str:
         values = self._base_context(output, None)
         values["page"] = page_values("Toolkit", f"Ready-to-use pieces for {self.settings.name}.")
         context = {"champion": self.generic, "campaign": self.campaign}
+        values["print_kit"] = self._print_kit(None, self.generic)
         values["pieces"] = [
             {
                 "title": self._page_parts(p).title(context),

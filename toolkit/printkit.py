@@ -1,0 +1,170 @@
+"""Print kits: paper sizes, QR codes, and PDFs made with WeasyPrint, in parallel and cached."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import segno
+
+from toolkit.errors import Location, ToolkitError
+from toolkit.settings import PAPER_SIZES
+
+log = logging.getLogger(__name__)
+
+PAPER_LABELS = {
+    "letter": "US Letter, 8.5 × 11 in",
+    "tabloid": "US Tabloid, 11 × 17 in",
+    "a4": "A4, 210 × 297 mm",
+    "a3": "A3, 297 × 420 mm",
+}
+CACHE_DIR = ".toolkit-cache/pdf"
+_FILE_URL = re.compile(r"file://[^\"')\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper size, portrait, in millimetres."""
+
+    name: str
+    width: float
+    height: float
+
+    @property
+    def label(self) -> str:
+        return PAPER_LABELS.get(self.name, self.name)
+
+    @property
+    def scale(self) -> float:
+        """How much bigger than US Letter type and spacing should be on this paper."""
+        return round(min(self.width / 215.9, self.height / 279.4), 3)
+
+
+def paper(name: str) -> Paper:
+    width, height = PAPER_SIZES[name]
+    return Paper(name, width, height)
+
+
+def qr_data_uri(url: str) -> str:
+    """Return a QR code for `url` as an SVG data URI (vector, so sharp at any print size)."""
+    # Medium error correction survives a scuffed window sign.
+    return segno.make(url, error="m", micro=False).svg_data_uri(scale=10, border=4)
+
+
+def name_size(name: str) -> int:
+    """Return the type-size step for a champion's name: 1 (short) to 4 (very long)."""
+    length = len(name)
+    return 1 if length <= 28 else 2 if length <= 55 else 3 if length <= 90 else 4
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One PDF to make: its HTML and the files that HTML may read."""
+
+    html: str
+    roots: tuple[str, ...]
+    origin: PurePosixPath
+    """The print piece's source path, for messages."""
+
+
+def file_url(path: Path) -> str:
+    """Return a file:// URL for a local file WeasyPrint may read."""
+    return path.resolve().as_uri()
+
+
+def cache_key(job: Job, digest_file: Callable[[Path], str]) -> str:
+    """Return a key that changes whenever anything that goes into the PDF changes."""
+    from weasyprint import __version__ as weasyprint_version
+
+    h = hashlib.sha256()
+    h.update(f"weasyprint {weasyprint_version}\0".encode())
+    h.update(job.html.encode("utf-8"))
+    for url in sorted(set(_FILE_URL.findall(job.html))):
+        h.update(b"\0" + digest_file(Path(unquote(urlsplit(url).path))).encode())
+    return h.hexdigest()
+
+
+class PdfCache:
+    """PDFs by key under `.toolkit-cache/pdf/` in the project, with their page counts."""
+
+    def __init__(self, project: Path) -> None:
+        self.folder = project / CACHE_DIR
+        self.used: set[Path] = set()
+
+    def get(self, key: str) -> tuple[Path, int] | None:
+        for file in self.folder.glob(f"{key}-*p.pdf"):
+            self.used.add(file)
+            return file, int(file.stem.rsplit("-", 1)[1][:-1])
+        return None
+
+    def put(self, key: str, data: bytes, pages: int) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        file = self.folder / f"{key}-{pages}p.pdf"
+        temporary = file.with_suffix(".tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, file)
+        self.used.add(file)
+        return file
+
+    def prune(self) -> None:
+        """Forget PDFs this build did not use, so the cache does not grow without end."""
+        if not self.folder.is_dir():
+            return
+        for file in self.folder.iterdir():
+            if file not in self.used:
+                file.unlink(missing_ok=True)
+
+
+def render_pdf(job: Job) -> tuple[bytes, int]:
+    """Lay out one print document with WeasyPrint; return the PDF and its page count."""
+    from weasyprint import HTML
+
+    try:
+        document = HTML(string=job.html, url_fetcher=_fetcher(job.roots)).render()
+        return document.write_pdf(), len(document.pages)
+    except Exception as exc:
+        # WeasyPrint failing on a document is reported at the print piece, not as a crash.
+        raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+
+
+def _fetcher(roots: tuple[str, ...]):
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFetcher(URLFetcher):
+        """Reads data: URLs and files of the project and theme; never the network."""
+
+        def fetch(self, url: str, headers: dict | None = None):
+            if url.startswith("file://"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
+                    raise ValueError(f"not allowed in a print document: {url}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"not allowed in a print document: {url}")
+            return super().fetch(url, headers)
+
+    return ProjectFetcher(allowed_protocols=("file", "data"))
+
+
+def render_all(jobs: list[Job], workers: int | None = None) -> Iterable[tuple[int, bytes, int]]:
+    """Render jobs across processes; yield (index, pdf, pages) as each finishes."""
+    if not jobs:
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) == 1:
+        for i, job in enumerate(jobs):
+            data, pages = render_pdf(job)
+            yield i, data, pages
+        return
+    import weasyprint  # noqa: F401 - imported before forking so each worker starts warm
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(jobs) // (workers * 4))
+        for i, (data, pages) in enumerate(pool.map(render_pdf, jobs, chunksize=chunk)):
+            yield i, data, pages

@@ -86,7 +86,9 @@ def test_error_lists_problems_in_file_and_line_order():
 def test_error_at_holds_a_single_problem():
     error = ToolkitError.at(Location(HERE, 4, 2), "bad", hint="did you mean `good`?")
 
-    assert error.problems == (Problem(Location(HERE, 4, 2), "bad", "error", "did you mean `good`?"),)
+    assert error.problems == (
+        Problem(Location(HERE, 4, 2), "bad", "error", "did you mean `good`?"),
+    )
 
 
 def test_error_survives_a_trip_through_pickle():

@@ -16,7 +16,7 @@ LAYERS = [
     {"pages"},
     {"site"},
     {"plan"},
-    {"markup", "templates", "ics"},
+    {"markup", "templates", "ics", "printkit"},
     {"render"},
     {"output"},
     {"build", "scaffold"},

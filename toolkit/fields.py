@@ -112,9 +112,6 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            # YAML 1.1 reads an unquoted 09:00 as a sexagesimal number of minutes.
-            return dt.time(value // 60, value % 60)
         match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
         if match is None:
             self.bad(key, f"`{key}` must be a time written HH:MM (24-hour), not {value!r}")

@@ -24,6 +24,7 @@ ROSTER_DIR = "champions"
 
 SECTIONS = ("site", "kit", "print")
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,7 +191,7 @@ def _layout(f: Fields) -> str | None:
 
 
 def _first_heading(body: str) -> str | None:
-    match = _H1.search(body)
+    match = _H1.search(_FENCED.sub("", body))
     return match[1] if match else None
 
 

@@ -127,9 +127,15 @@ def roster_files(project: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_roster(project: Path, languages: tuple[str, ...]) -> tuple[Champion, ...]:
-    """Read every roster file; ids and aliases must be unique across all of them."""
-    problems = Problems()
+def load_roster(
+    project: Path, languages: tuple[str, ...], problems: Problems | None = None
+) -> tuple[Champion, ...]:
+    """Read every roster file; ids and aliases must be unique across all of them.
+
+    Problems go into `problems` when given (warnings included); otherwise errors are raised.
+    """
+    own = problems is None
+    problems = Problems() if problems is None else problems
     champions: list[Champion] = []
     for file in roster_files(project):
         try:
@@ -137,7 +143,8 @@ def load_roster(project: Path, languages: tuple[str, ...]) -> tuple[Champion, ..
         except ToolkitError as exc:
             problems.absorb(exc)
     _check_unique(champions, problems)
-    problems.raise_if_errors()
+    if own:
+        problems.raise_if_errors()
     return tuple(champions)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 
 from toolkit.errors import Location, Problems, ToolkitError
@@ -150,6 +150,8 @@ def _languages(f: Fields) -> tuple[str, ...]:
     codes = f.text_list("languages")
     if not f.has("languages"):
         return ("en",)
+    if not codes and f.raw("languages") != []:
+        return ("en",)  # text_list has said what is wrong
     if not codes:
         f.bad("languages", "`languages` must name at least one language, such as [en]")
         return ("en",)
@@ -172,7 +174,8 @@ def _theme(f: Fields) -> str:
 def _output(f: Fields) -> str:
     output = f.text("output", default="output") or "output"
     parts = PurePosixPath(output.replace("\\", "/")).parts
-    if PurePosixPath(output).is_absolute() or ".." in parts or output.strip("/.") == "":
+    absolute = PurePosixPath(output).is_absolute() or bool(PureWindowsPath(output).drive)
+    if absolute or ".." in parts or output.strip("/.") == "":
         f.bad("output", f"`output` must be a folder inside the project, not {output!r}")
         return "output"
     return output

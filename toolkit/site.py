@@ -52,10 +52,7 @@ def load_site(project: Path) -> Site:
         pages = load_pages(project)
     except ToolkitError as exc:
         problems.absorb(exc)
-    try:
-        champions = load_roster(project, settings.languages)
-    except ToolkitError as exc:
-        problems.absorb(exc)
+    champions = load_roster(project, settings.languages, problems)
     theme = None
     try:
         theme = load_theme(project, settings.theme)

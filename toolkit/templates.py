@@ -49,7 +49,8 @@ def render_template(template: jinja2.Template, context: dict[str, Any], project:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise template_error(exc, project) from None
-    except jinja2.TemplateError as exc:
+    except Exception as exc:
+        # A mistake in a project's own template ({{ n // 0 }}) is bad input, not a crash.
         raise _runtime_error(exc, template, project) from None
 
 

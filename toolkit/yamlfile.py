@@ -82,6 +82,7 @@ class _Builder:
         self.line_offset = line_offset
         self.locations: dict[KeyPath, Location] = {}
         self.nodes = 0
+        self.open: set[int] = set()
         self.scalars = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, keys: KeyPath) -> Any:
@@ -90,30 +91,45 @@ class _Builder:
             raise ToolkitError.at(
                 self.here(node), "YAML is too large once aliases are expanded (an alias bomb?)"
             )
+        if id(node) in self.open:
+            raise ToolkitError.at(self.here(node), "an alias refers to a list or mapping it is in")
         self.locations.setdefault(keys, self.here(node))
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, keys)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, keys)
             self.check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*keys, i)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        finally:
+            self.open.discard(id(node))
 
     def mapping(self, node: yaml.MappingNode, keys: KeyPath) -> dict[str, Any]:
         self.check_tag(node, "tag:yaml.org,2002:map")
-        self.scalars.flatten_mapping(node)  # resolves `<<` merge keys
+        written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        self.scalars.flatten_mapping(node)  # puts the keys of `<<` merges first
+        merged = len(node.value) - written
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        # Keys written in the mapping win over merged ones; among merges, the first wins.
+        for index in [*range(merged, len(node.value)), *range(merged)]:
+            key_node, value_node = node.value[index]
             key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise ToolkitError.at(self.here(key_node), "keys must be plain words")
             key = str(key)
             if key in result:
+                if index < merged:
+                    continue
                 raise ToolkitError.at(self.here(key_node), f"`{key}` is given twice")
             self.locations[("<key>", *keys, key)] = self.here(key_node)
             result[key] = self.build(value_node, (*keys, key))
         return result
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
+            # YAML 1.1 reads 09:00 as 540 (base 60): keep what the user wrote.
+            return node.value
         if node.tag.startswith("tag:yaml.org,2002:") and node.tag[18:] in _SAFE_SCALARS:
             try:
                 return self.scalars.construct_object(node, deep=True)

@@ -1,0 +1,265 @@
+"""Markdown to HTML: links between files, the writer's extensions, and champion-written text."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from toolkit.markup import KIT, KIT_END, ROOT, champion_text, convert
+
+TARGETS = {
+    "content/about.md": ROOT + "about/",
+    "content/index.md": ROOT,
+    "content/guides/faq.md": ROOT + "guides/faq/",
+    "content/kit/press-release.md": KIT + "press-release" + KIT_END,
+    "content/images/map.svg": ROOT + "images/map.svg",
+}
+
+
+def resolve(path: PurePosixPath) -> str | None:
+    return TARGETS.get(path.as_posix())
+
+
+def html_of(body: str, source: str = "content/index.md") -> str:
+    return convert(body, PurePosixPath(source), resolve).html
+
+
+def warnings_of(body: str, source: str = "content/index.md") -> list[str]:
+    return [str(p) for p in convert(body, PurePosixPath(source), resolve).problems]
+
+
+@pytest.mark.parametrize(
+    ("body", "source", "href"),
+    [
+        ("[About](about.md)", "content/index.md", ROOT + "about/"),
+        ("[FAQ](guides/faq.md#first)", "content/index.md", ROOT + "guides/faq/#first"),
+        ("[Release](kit/press-release.md)", "content/index.md", KIT + "press-release" + KIT_END),
+        ("[Home](../index.md)", "content/guides/faq.md", ROOT),
+        ("[About](../../about.md)", "content/guides/deep/x.md", ROOT + "about/"),
+        ("[About](./about.md)", "content/index.md", ROOT + "about/"),
+        (
+            "[Release](press-release.md)",
+            "content/kit/social-posts.md",
+            KIT + "press-release" + KIT_END,
+        ),
+        ("[ref][r]\n\n[r]: about.md", "content/index.md", ROOT + "about/"),
+    ],
+)
+def test_links_to_markdown_files_are_rewritten(body, source, href):
+    assert html_of(body, source) == f'<p><a href="{href}">{body[1 : body.index("]")]}</a></p>'
+
+
+def test_images_under_content_are_rewritten():
+    assert (
+        html_of("![A map](images/map.svg)")
+        == f'<p><img alt="A map" src="{ROOT}images/map.svg"></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://example.org/page.md",
+        "http://example.org/",
+        "mailto:team@example.org",
+        "tel:+15555550100",
+        "#section",
+        "/about/",
+        "//cdn.example.org/x.md",
+    ],
+)
+def test_external_and_absolute_links_are_untouched(href):
+    assert html_of(f"[x]({href})") == f'<p><a href="{href}">x</a></p>'
+    assert warnings_of(f"[x]({href})") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "source", "warning"),
+    [
+        (
+            "[Gone](missing.md)",
+            "content/index.md",
+            "content/index.md: warning: link to a missing file: missing.md",
+        ),
+        (
+            "![Gone](images/gone.png)",
+            "content/index.md",
+            "content/index.md: warning: link to a missing file: images/gone.png",
+        ),
+        (
+            "[Up](../about.md)",
+            "content/index.md",
+            "content/index.md: warning: link leaves content/: ../about.md",
+        ),
+        (
+            "[Out](../../../etc/passwd)",
+            "content/guides/faq.md",
+            "content/guides/faq.md: warning: link leaves content/: ../../../etc/passwd",
+        ),
+    ],
+)
+def test_missing_targets_are_warnings_and_the_link_is_kept(body, source, warning):
+    converted = convert(body, PurePosixPath(source), resolve)
+
+    assert [str(p) for p in converted.problems] == [warning]
+    target = body[body.index("(") + 1 : -1]
+    assert f'="{target}"' in converted.html
+
+
+def test_each_conversion_reports_only_its_own_warnings():
+    assert warnings_of("[Gone](missing.md)") == [
+        "content/index.md: warning: link to a missing file: missing.md"
+    ]
+    assert warnings_of("[About](about.md)") == []
+
+
+def test_a_merge_field_link_is_left_for_the_merge():
+    assert html_of("[Site]({{ champion.website }})") == (
+        '<p><a href="{{ champion.website }}">Site</a></p>'
+    )
+
+
+def test_tables():
+    assert html_of("| Year | Champions |\n| ---- | --------- |\n| 2025 | 10 |\n") == (
+        "<table>\n<thead>\n<tr>\n<th>Year</th>\n<th>Champions</th>\n</tr>\n</thead>\n"
+        "<tbody>\n<tr>\n<td>2025</td>\n<td>10</td>\n</tr>\n</tbody>\n</table>"
+    )
+
+
+def test_footnotes():
+    html = html_of("A claim[^1].\n\n[^1]: The source.\n")
+
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in html
+    assert '<li id="fn:1">' in html
+    assert 'href="#fnref:1" title="Back to reference 1"' in html
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [
+        ('"Quoted"', "<p>&ldquo;Quoted&rdquo;</p>"),
+        ("It's", "<p>It&rsquo;s</p>"),
+        ("9 -- 5", "<p>9 &ndash; 5</p>"),
+        ("Wait --- what", "<p>Wait &mdash; what</p>"),
+        ("And...", "<p>And&hellip;</p>"),
+    ],
+)
+def test_smart_punctuation(body, html):
+    assert html_of(body) == html
+
+
+def test_headings_get_ids_and_are_listed():
+    converted = convert(
+        "# Title\n\n## First part\n\n## First part\n\n### Café details\n\n##### Too deep\n",
+        PurePosixPath("content/a.md"),
+        resolve,
+    )
+
+    assert (
+        '<h2 id="first-part">First part<a class="headerlink" href="#first-part"' in converted.html
+    )
+    assert '<h2 id="first-part_1">' in converted.html
+    assert converted.headings == (
+        (2, "first-part", "First part"),
+        (2, "first-part_1", "First part"),
+        (3, "café-details", "Café details"),
+    )
+
+
+def test_heading_id_from_an_attribute_list_wins():
+    converted = convert("## First question {#first}\n", PurePosixPath("content/a.md"), resolve)
+
+    assert converted.html.startswith('<h2 id="first">First question')
+    assert converted.headings == ((2, "first", "First question"),)
+
+
+def test_heading_made_of_merge_fields_keeps_them_for_the_merge():
+    converted = convert(
+        "## {{ champion.name }} news\n\n## {{ champion.city }}\n",
+        PurePosixPath("content/a.md"),
+        resolve,
+    )
+
+    assert converted.headings == (
+        (2, "news", "{{ champion.name }} news"),
+        (2, "section", "{{ champion.city }}"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "This Saturday, **walk it with us**.",
+            "<p>This Saturday, <strong>walk it with us</strong>.</p>",
+        ),
+        ("- one\n- two\n", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
+        ("> Shop local.", "<blockquote>\n<p>Shop local.</p>\n</blockquote>"),
+        (
+            "[Our site](https://riverside.example.org/)",
+            '<p><a href="https://riverside.example.org/" rel="noopener noreferrer nofollow">'
+            "Our site</a></p>",
+        ),
+        (
+            "[Write](mailto:a@example.org)",
+            '<p><a href="mailto:a@example.org" rel="noopener noreferrer nofollow">Write</a></p>',
+        ),
+        # A champion's headings sit below the page's own.
+        ("# Big news\n\nText", "<h3>Big news</h3>\n<p>Text</p>"),
+    ],
+)
+def test_champion_text_keeps_simple_markdown(text, html):
+    assert champion_text(text) == html
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("<script>alert(1)</script>Hi", "\n<p>Hi</p>"),
+        ("<img src=x onerror=alert(2)>", "<p></p>"),
+        ("<p onmouseover='steal()'>Hover</p>", "<p>Hover</p>"),
+        (
+            "<a href='https://ok.example.org/' onclick='steal()'>ok</a>",
+            '<p><a href="https://ok.example.org/" rel="noopener noreferrer nofollow">ok</a></p>',
+        ),
+        ("[click](javascript:alert(3))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
+        ("[click](JaVaScRiPt:alert(3))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
+        ("<a href='vbscript:x'>v</a>", '<p><a rel="noopener noreferrer nofollow">v</a></p>'),
+        (
+            "[d](data:text/html;base64,PHNjcmlwdD4=)",
+            '<p><a rel="noopener noreferrer nofollow">d</a></p>',
+        ),
+        ("<iframe src='https://evil.example.org/'></iframe>After", "\n<p>After</p>"),
+        ("<object data='x.swf'></object>", ""),
+        ("<style>body { display: none }</style>Text", "\n<p>Text</p>"),
+        ("<form action='https://evil.example.org/'><input name=pw></form>", ""),
+        ("<b style='position:fixed'>b</b>", "<p><b>b</b></p>"),
+    ],
+)
+def test_champion_text_strips_scripts_handlers_and_frames(text, html):
+    assert champion_text(text) == html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script><img src=x onerror=alert(2)>[click](javascript:alert(3))",
+        "<svg onload=alert(1)><iframe srcdoc='<script>x</script>'></iframe>",
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    ],
+)
+def test_champion_text_leaves_nothing_that_can_run(text):
+    html = champion_text(text).lower()
+
+    for danger in (
+        "<script",
+        "<iframe",
+        "<svg",
+        "<img",
+        "onerror",
+        "onload",
+        "javascript:",
+        "data:",
+    ):
+        assert danger not in html

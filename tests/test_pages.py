@@ -57,6 +57,8 @@ def test_the_campaign_fixture_loads_with_every_page(project):
         ("kit", "press-release", False),
         ("kit", "social-posts", False),
         ("kit", "proclamation", False),
+        ("print", "poster", False),
+        ("print", "window-sign", False),
         ("site", "secret", True),
         ("site", "", False),
         ("site", "about", False),

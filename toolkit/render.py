@@ -423,9 +423,9 @@ class Renderer:
             "root": root,
             "url": url,
             "canonical": self._absolute(url),
-            "lang": (
-                champion.language if champion and champion.language else self.settings.language
-            ),
+            # Pages are written in the campaign's language; a champion's own words carry theirs.
+            "lang": self.settings.language,
+            "champion_lang": champion.language if champion and champion.language else None,
             "nav": [
                 {"title": p.nav_title or p.title, "url": p.url, "current": url.startswith(p.url)}
                 for p in self._nav

@@ -1,0 +1,247 @@
+"""Print kits read back as a print shop would: sizes, bleed, text, fonts, a QR code that scans."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from tests.conftest import write_files
+
+MM = 72 / 25.4
+LETTER = (612.0, 792.0)
+A4 = (210 * MM, 297 * MM)
+TABLOID = (792.0, 1224.0)
+BLEED = 3 * MM
+BASE = "https://test.example.org/shop-local/"
+
+
+def need(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is required in CI (.ci/run installs it)")
+        pytest.skip(f"{tool} is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    from tests.conftest import FIXTURES
+    from toolkit.cli import main
+
+    root = tmp_path_factory.mktemp("print")
+    source = root / "campaign"
+    shutil.copytree(FIXTURES / "campaign", source)
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(root / "out")])
+    assert result.exit_code == 0, result.output + result.stderr
+    return root / "out"
+
+
+def boxes(path: Path) -> dict[str, tuple[float, ...]]:
+    page = pypdf.PdfReader(path).pages[0]
+    return {
+        name: tuple(round(float(v), 2) for v in getattr(page, name))
+        for name in ("mediabox", "trimbox", "bleedbox")
+    }
+
+
+def test_every_champion_gets_every_piece_in_every_size(built):
+    for champion in ("riverside-chamber", "mayor-of-northfield", "hostile-sons"):
+        assert (built / f"champions/{champion}/print/poster-letter.pdf").is_file()
+        assert (built / f"champions/{champion}/print/poster-a4.pdf").is_file()
+    assert (built / "print/poster-letter.pdf").is_file()
+    assert (built / "print/window-sign-tabloid.pdf").is_file()
+    # The window sign is for businesses and chambers only, and only in tabloid.
+    assert (built / "champions/riverside-chamber/print/window-sign-tabloid.pdf").is_file()
+    assert not (built / "champions/mayor-of-northfield/print/window-sign-tabloid.pdf").exists()
+    assert not (built / "champions/riverside-chamber/print/window-sign-letter.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("poster-letter.pdf", LETTER), ("poster-a4.pdf", A4), ("window-sign-tabloid.pdf", TABLOID)],
+)
+def test_page_size_with_bleed_and_trim_boxes(built, name, size):
+    found = boxes(built / "champions/riverside-chamber/print" / name)
+    width, height = size
+    assert found["trimbox"] == (0, 0, round(width, 2), round(height, 2))
+    expected = (-BLEED, -BLEED, width + BLEED, height + BLEED)
+    assert found["bleedbox"] == pytest.approx(expected, abs=0.05)
+    assert found["mediabox"] == pytest.approx(expected, abs=0.05)
+    assert len(pypdf.PdfReader(built / "champions/riverside-chamber/print" / name).pages) == 1
+
+
+def test_without_bleed_or_marks_the_page_is_the_paper(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    settings = (source / "toolkit.yaml").read_text().replace("bleed: 3mm", "bleed: 0")
+    settings = settings.replace("crop_marks: true", "crop_marks: false")
+    (source / "toolkit.yaml").write_text(settings)
+    assert run_toolkit("build", source, "-o", tmp_path / "out").exit_code == 0
+    found = boxes(tmp_path / "out/champions/riverside-chamber/print/poster-letter.pdf")
+    assert found["mediabox"] == (0, 0, *LETTER)
+
+
+def test_champion_details_are_in_the_text(built):
+    with pdfplumber.open(built / "champions/riverside-chamber/print/poster-letter.pdf") as pdf:
+        text = " ".join(pdf.pages[0].extract_text().split())
+    for expected in [
+        "Riverside Chamber of Commerce",
+        "Saturday, November 28, 2026, 9:00 AM–3:00 PM",
+        "Courthouse Square",
+        "Shop small with us",
+        "Test Saturday",
+        f"{BASE}champions/riverside-chamber/",
+    ]:
+        assert expected in text, expected
+
+
+def test_generic_kit_has_campaign_wording(built):
+    with pdfplumber.open(built / "print/poster-letter.pdf") as pdf:
+        text = " ".join(pdf.pages[0].extract_text().split())
+    assert "[Your organization]" in text
+    assert f"{BASE}champions/" in text
+
+
+def test_fonts_are_embedded(built):
+    reader = pypdf.PdfReader(built / "champions/riverside-chamber/print/poster-letter.pdf")
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            if descendants:
+                font = descendants[0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            fonts.append(font["/BaseFont"])
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+    assert any("Lato" in str(name) for name in fonts), fonts
+
+
+def test_long_names_stay_inside_the_trim_box(built):
+    path = built / "champions/long-name-chamber/print/poster-letter.pdf"
+    for name in ("poster-letter.pdf", "poster-a4.pdf", "window-sign-tabloid.pdf"):
+        path = built / "champions/long-name-chamber/print" / name
+        trim = [float(v) for v in pypdf.PdfReader(path).pages[0].trimbox]
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            assert len(pdf.pages) == 1
+            text = " ".join(page.extract_text().split())
+            assert "Small Business Alliance" in text
+            assert "IA 52327-0000" in text
+            # pdfplumber measures from the top of the media box; the trim box sits inside it.
+            top = float(page.mediabox[3])
+            for char in page.chars:
+                x0, x1 = char["x0"], char["x1"]
+                y_bottom, y_top = top - char["bottom"], top - char["top"]
+                assert x0 >= trim[0] - 0.5 and x1 <= trim[2] + 0.5, (name, char["text"], x0, x1)
+                assert y_bottom >= trim[1] - 0.5 and y_top <= trim[3] + 0.5, (name, char["text"])
+
+
+def decode_qr(pdf: Path, tmp_path: Path) -> list[str]:
+    pdftoppm, zbarimg = need("pdftoppm"), need("zbarimg")
+    subprocess.run([pdftoppm, "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    (image,) = tmp_path.glob("page*.png")
+    done = subprocess.run(
+        [zbarimg, "--quiet", "--raw", str(image)], capture_output=True, text=True, check=False
+    )
+    return done.stdout.split()
+
+
+def test_qr_code_scans_to_the_champions_microsite(built, tmp_path):
+    pdf = built / "champions/riverside-chamber/print/poster-letter.pdf"
+    assert decode_qr(pdf, tmp_path) == [f"{BASE}champions/riverside-chamber/"]
+
+
+def test_generic_qr_code_leads_to_the_directory(built, tmp_path):
+    assert decode_qr(built / "print/window-sign-tabloid.pdf", tmp_path) == [f"{BASE}champions/"]
+
+
+def test_microsite_lists_the_print_kit(built):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(
+        (built / "champions/riverside-chamber/index.html").read_text(), "html.parser"
+    )
+    section = page.find("section", attrs={"aria-labelledby": "print-title"})
+    links = {a.get_text(): a["href"] for a in section.find_all("a")}
+    assert (
+        links["PDF, US Letter, 8.5 × 11 in"]
+        == "../../champions/riverside-chamber/print/poster-letter.pdf"
+    )
+    assert "(1 page)" in section.get_text()
+    assert "Print preview" in links
+
+
+def test_print_preview_is_html_that_prints(built):
+    preview = (built / "champions/riverside-chamber/print/poster/index.html").read_text()
+    assert "@page" in preview
+    assert "size: 215.9mm 279.4mm" in preview
+    assert "Riverside Chamber of Commerce" in preview
+    assert 'href="../poster-letter.pdf"' in preview
+    assert "file://" not in preview
+
+
+def test_no_print_skips_pdfs_but_keeps_previews(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    result = run_toolkit("build", source, "-o", tmp_path / "out", "--no-print")
+    assert result.exit_code == 0
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    assert (tmp_path / "out/champions/riverside-chamber/print/poster/index.html").is_file()
+    assert (
+        "poster-letter.pdf"
+        not in (tmp_path / "out/champions/riverside-chamber/index.html").read_text()
+    )
+
+
+def test_unchanged_pdfs_come_from_the_cache(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    first = run_toolkit("build", source, "-o", tmp_path / "a")
+    total = int(re.search(r"and (\d+) PDFs", first.output)[1])
+    assert not re.search(r"PDFs \(\d+ unchanged\)", first.output)
+    again = run_toolkit("build", source, "-o", tmp_path / "b")
+    assert f"and {total} PDFs ({total} unchanged)" in again.output
+    poster = "champions/riverside-chamber/print/poster-letter.pdf"
+    assert (tmp_path / "a" / poster).read_bytes() == (tmp_path / "b" / poster).read_bytes()
+    # One champion's entry changes: only that champion's PDFs are made again.
+    roster = source / "content/champions/east.yaml"
+    roster.write_text(roster.read_text().replace("place: Courthouse Square", "place: City Park"))
+    third = run_toolkit("build", source, "-o", tmp_path / "c")
+    mine = len(list((tmp_path / "c/champions/riverside-chamber/print").glob("*.pdf")))
+    assert f"({total - mine} unchanged)" in third.output
+    with pdfplumber.open(tmp_path / "c" / poster) as pdf:
+        assert "City Park" in pdf.pages[0].extract_text()
+
+
+def test_a_changed_logo_file_makes_new_pdfs(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    run_toolkit("build", source, "-o", tmp_path / "a")
+    logo = source / "content/logos/riverside.svg"
+    logo.write_text(logo.read_text().replace("#1f4e79", "#7a1f1f"))
+    again = run_toolkit("build", source, "-o", tmp_path / "b")
+    poster = "champions/riverside-chamber/print/poster-letter.pdf"
+    assert (tmp_path / "a" / poster).read_bytes() != (tmp_path / "b" / poster).read_bytes()
+    assert re.search(r"PDFs \(\d+ unchanged\)", again.output)
+
+
+def test_a_print_piece_cannot_read_files_outside_the_project(tmp_path, run_toolkit):
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>TOPSECRET</text></svg>')
+    project = write_files(
+        tmp_path / "p",
+        {
+            "toolkit.yaml": "name: C\nbase_url: https://c.example.org/\n",
+            "content/print/poster.md": f"---\nlayout: poster\n---\n![x](file://{secret})\n",
+        },
+    )
+    assert run_toolkit("build", project).exit_code == 0
+    with pdfplumber.open(project / "output/print/poster-letter.pdf") as pdf:
+        assert "TOPSECRET" not in pdf.pages[0].extract_text()

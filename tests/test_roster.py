@@ -412,3 +412,39 @@ def test_unreadable_file_is_reported_by_path(tmp_path):
     [problem] = raised.value.problems
     assert str(problem.location) == "content/champions/a.yaml"
     assert problem.message.startswith("cannot read: ")
+
+
+def test_small_raster_logo_is_a_print_warning(tmp_path):
+    import struct
+    import zlib
+
+    def png(width: int, height: int) -> bytes:
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            body = kind + data
+            return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        pixels = zlib.compress(b"".join(b"\x00" + b"\x80" * 3 * width for _ in range(height)))
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b"")
+        )
+
+    (tmp_path / "content/logos").mkdir(parents=True)
+    (tmp_path / "content/logos/small.png").write_bytes(png(120, 80))
+    (tmp_path / "content/logos/big.png").write_bytes(png(800, 800))
+    (tmp_path / "content/champions").mkdir()
+    (tmp_path / "content/champions/a.yaml").write_text(
+        "- name: Small\n  logo: logos/small.png\n- name: Big\n  logo: logos/big.png\n"
+    )
+    from toolkit.errors import Problems
+    from toolkit.roster import load_roster
+
+    problems = Problems()
+    load_roster(tmp_path, ("en",), problems)
+    assert [str(p) for p in problems.items] == [
+        "content/champions/a.yaml:2:9: warning: logo is 120×80 pixels, too few to print "
+        "sharply; use at least 600 pixels or an SVG"
+    ]

@@ -19,7 +19,7 @@ from toolkit.templates import (
 )
 from toolkit.themes import Theme, load_theme
 
-WHITE, INK = "#ffffff", "#1a1a1a"
+WHITE, INK = "#ffffff", "#000000"
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_contrast_of_black_on_white_is_21():
         ("#000000", WHITE),
         ("#1f4e79", WHITE),  # Riverside blue
         ("#0000ff", WHITE),
-        ("#777777", WHITE),
+        ("#777777", INK),
         ("#ffffff", INK),
         ("#f2a900", INK),  # Riverside gold
         ("#00ff00", INK),
@@ -218,3 +218,16 @@ def test_project_template_comes_before_the_builtin_one(tmp_path):
     assert Path(get_template(env, "base.html", tmp_path).filename).parent != tmp_path / (
         "themes/default/templates"
     )
+
+
+def test_text_on_any_brand_colour_stays_readable_in_greyscale():
+    # Luminance contrast is what survives a greyscale printer: every colour gets an ink of 4.5:1.
+    from toolkit.templates import contrast, contrast_text
+
+    worst = min(
+        contrast(contrast_text(f"#{r:02x}{g:02x}{b:02x}"), f"#{r:02x}{g:02x}{b:02x}")
+        for r in range(0, 256, 15)
+        for g in range(0, 256, 15)
+        for b in range(0, 256, 15)
+    )
+    assert worst >= 4.5

@@ -292,9 +292,10 @@ def test_a_second_build_replaces_the_first(project, run_toolkit, tmp_path):
     source = project("campaign")
     output = tmp_path / "out"
     run_toolkit("build", source, "-o", output, "--no-print")
-    (source / "content/about.md").unlink()
+    (source / "content/kit/proclamation.md").unlink()
     assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    assert not (output / "about").exists()
+    assert not (output / "kit/proclamation").exists()
+    assert not (output / "champions/mayor-of-northfield/proclamation").exists()
     assert (output / ".toolkit-output").is_file()
 
 
@@ -314,3 +315,21 @@ def test_missing_project_is_a_clear_error(tmp_path, run_toolkit):
     result = run_toolkit("build", tmp_path / "nowhere")
     assert result.exit_code == 1
     assert "toolkit.yaml: error: no toolkit.yaml in" in result.stderr
+
+
+def test_a_link_to_a_missing_page_fails_the_build_at_its_line(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    (source / "content/about.md").unlink()
+    result = run_toolkit("build", source, "-o", tmp_path / "out", "--no-print")
+    assert result.exit_code == 1
+    assert "content/index.md:6:17: error: link to a missing file: about.md" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_image_without_alt_text_is_a_warning(project, run_toolkit, tmp_path):
+    source = project("minimal")
+    (source / "content/pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (source / "content/index.md").write_text("Hello\n\n![](pic.svg)\n")
+    result = run_toolkit("build", source, "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "content/index.md:3:5: warning: image has no alt text: pic.svg" in result.stderr

@@ -80,26 +80,26 @@ def test_external_and_absolute_links_are_untouched(href):
         (
             "[Gone](missing.md)",
             "content/index.md",
-            "content/index.md: warning: link to a missing file: missing.md",
+            "content/index.md:1:8: error: link to a missing file: missing.md",
         ),
         (
             "![Gone](images/gone.png)",
             "content/index.md",
-            "content/index.md: warning: link to a missing file: images/gone.png",
+            "content/index.md:1:9: error: link to a missing file: images/gone.png",
         ),
         (
             "[Up](../about.md)",
             "content/index.md",
-            "content/index.md: warning: link leaves content/: ../about.md",
+            "content/index.md:1:6: error: link leaves content/: ../about.md",
         ),
         (
             "[Out](../../../etc/passwd)",
             "content/guides/faq.md",
-            "content/guides/faq.md: warning: link leaves content/: ../../../etc/passwd",
+            "content/guides/faq.md:1:7: error: link leaves content/: ../../../etc/passwd",
         ),
     ],
 )
-def test_missing_targets_are_warnings_and_the_link_is_kept(body, source, warning):
+def test_missing_targets_are_located_errors_and_the_link_is_kept(body, source, warning):
     converted = convert(body, PurePosixPath(source), resolve)
 
     assert [str(p) for p in converted.problems] == [warning]
@@ -107,9 +107,9 @@ def test_missing_targets_are_warnings_and_the_link_is_kept(body, source, warning
     assert f'="{target}"' in converted.html
 
 
-def test_each_conversion_reports_only_its_own_warnings():
+def test_each_conversion_reports_only_its_own_problems():
     assert warnings_of("[Gone](missing.md)") == [
-        "content/index.md: warning: link to a missing file: missing.md"
+        "content/index.md:1:8: error: link to a missing file: missing.md"
     ]
     assert warnings_of("[About](about.md)") == []
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from toolkit.errors import Problem
+from toolkit.errors import Problem, Problems
 from toolkit.output import Staging, check_destination
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import Job, PdfCache, cache_key, render_all
@@ -74,6 +74,9 @@ def run(
             else:
                 staging.write(item.path, renderer.render(item))
             counter.step()
+        found = Problems()
+        found.extend(renderer.problems)
+        found.raise_if_errors()
         staging.publish()
     except BaseException:
         staging.discard()
@@ -88,7 +91,7 @@ def run(
         seconds=time.perf_counter() - started,
         pdfs=len(prints),
         pdfs_reused=reused,
-        warnings=(*site.warnings, *renderer.warnings),
+        warnings=(*site.warnings, *renderer.problems),
     )
 
 

@@ -42,14 +42,26 @@ class Converted:
 
 
 class _LinkRewriter(Treeprocessor):
-    """Rewrites links between Markdown files and to assets into output URLs."""
+    """Rewrites links between Markdown files and to assets into output URLs; checks images."""
 
     source: PurePosixPath = PurePosixPath("content")
     resolve: Resolver = staticmethod(lambda path: None)  # type: ignore[assignment]
+    body: str = ""
+    first_line: int = 1
     problems: list[Problem]
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
+            if element.tag == "img" and not (element.get("alt") or "").strip():
+                src = element.get("src") or ""
+                self.problems.append(
+                    Problem(
+                        self.where(src),
+                        f"image has no alt text: {src}",
+                        "warning",
+                        "describe it in the brackets: ![what it shows](file)",
+                    )
+                )
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None:
@@ -63,16 +75,24 @@ class _LinkRewriter(Treeprocessor):
             return url
         base = posixpath.dirname(self.source.as_posix())
         target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-        location = Location(self.source)
         if target != "content" and not target.startswith("content/"):
-            self.problems.append(Problem(location, f"link leaves content/: {url}", "warning"))
+            self.problems.append(Problem(self.where(url), f"link leaves content/: {url}"))
             return url
         resolved = self.resolve(PurePosixPath(target))
         if resolved is None:
-            self.problems.append(Problem(location, f"link to a missing file: {url}", "warning"))
+            self.problems.append(Problem(self.where(url), f"link to a missing file: {url}"))
             return url
         suffix = f"#{parts.fragment}" if parts.fragment else ""
         return resolved + suffix
+
+    def where(self, url: str) -> Location:
+        """Return the line of the body where `url` is written, as best it can be found."""
+        at = self.body.find(url) if url else -1
+        if at == -1:
+            return Location(self.source, self.first_line)
+        line_start = self.body.rfind("\n", 0, at) + 1
+        line = self.first_line + self.body.count("\n", 0, at)
+        return Location(self.source, line, at - line_start + 1)
 
 
 class _ToolkitExtension(Extension):
@@ -123,8 +143,12 @@ def _instance() -> markdown.Markdown:
     return md
 
 
-def convert(body: str, source: PurePosixPath, resolve: Resolver) -> Converted:
-    """Convert a page body; merge fields come back untouched, ready to be filled in."""
+def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int = 1) -> Converted:
+    """Convert a page body; merge fields come back untouched, ready to be filled in.
+
+    Links to missing files are errors and images without alt text warnings, located at the
+    line of the body (which starts at `first_line` of its file).
+    """
     protected = merge.protect(body)
     md = _instance()
     md.reset()
@@ -132,6 +156,8 @@ def convert(body: str, source: PurePosixPath, resolve: Resolver) -> Converted:
     rewriter.source = source
     rewriter.resolve = resolve
     rewriter.problems = []
+    rewriter.body = body
+    rewriter.first_line = first_line
     html = md.convert(protected.text)
     headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
     html = protected.restore(html)

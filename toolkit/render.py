@@ -98,7 +98,8 @@ class Renderer:
             get_template(self.env, name, site.project)
         self.campaign = _campaign(site)
         self.generic = _generic(site)
-        self.warnings: list[Problem] = []
+        self.problems: list[Problem] = []
+        """What rendering found in content (broken links, images without alt text)."""
         self._parts: dict[PurePosixPath, _PageParts] = {}
         self._lock = threading.Lock()
         self._pages = {p.path: p for p in site.pages}
@@ -168,7 +169,7 @@ class Renderer:
     def _page_parts(self, page: Page) -> _PageParts:
         parts = self._parts.get(page.path)
         if parts is None:
-            converted = markup.convert(page.body, page.path, self._resolve)
+            converted = markup.convert(page.body, page.path, self._resolve, page.body_line)
             parts = _PageParts(
                 body=merge.compile_html(converted.html, page.path),
                 title=merge.compile_text(page.title, page.path),
@@ -177,7 +178,7 @@ class Renderer:
             )
             with self._lock:
                 self._parts[page.path] = parts
-                self.warnings.extend(converted.problems)
+                self.problems.extend(converted.problems)
         return parts
 
     def _resolve(self, target: PurePosixPath) -> str | None:

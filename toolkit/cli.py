@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from toolkit import __version__, build, scaffold
+from toolkit import __version__, build, check, scaffold
 from toolkit.errors import Problem, ToolkitError
 
 _PROJECT = click.argument(
@@ -121,3 +121,36 @@ def build_command(project: Path, output: Path | None, with_print: bool, quiet: b
             f"({report.files} files) in {report.seconds:.2f} s → {report.output}"
         )
         click.echo(f"Preview it: python3 -m http.server --directory {report.output} 8000")
+
+
+@main.command("check")
+@_PROJECT
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people, json for CI.",
+)
+@click.option("--external", is_flag=True, help="Also check links to other sites over HTTP.")
+@_verbosity
+def check_command(project: Path, output_format: str, external: bool, quiet: bool) -> None:
+    """Check settings, content, rosters and links without building; exit 1 on errors."""
+    report = check.run(project, external=external)
+    if output_format == "json":
+        click.echo(report.to_json())
+    else:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        if not quiet or report.errors:
+            summary = (
+                f"{report.errors} error{'s' if report.errors != 1 else ''}, "
+                f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+            )
+            if report.pages:
+                summary += f" in {report.pages} pages and {report.champions} champions"
+                if external:
+                    summary += f", {report.external} external links"
+            click.echo(summary + ".", err=bool(report.errors))
+    if report.errors:
+        sys.exit(1)

@@ -72,9 +72,9 @@ class ToolkitError(Exception):
         return cls([Problem(location, message, hint=hint)])
 
 
-def _order(problem: Problem) -> tuple[str, int, int]:
+def _order(problem: Problem) -> tuple[str, int, int, bool]:
     where = problem.location
-    return (str(where.path), where.line or 0, where.col or 0)
+    return (str(where.path), where.line or 0, where.col or 0, not problem.is_error)
 
 
 class Problems:

@@ -19,7 +19,7 @@ LAYERS = [
     {"markup", "templates", "ics", "printkit"},
     {"render"},
     {"output"},
-    {"build", "scaffold"},
+    {"build", "scaffold", "check"},
     {"cli"},
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

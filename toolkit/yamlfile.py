@@ -108,7 +108,11 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, keys: KeyPath) -> dict[str, Any]:
         self.check_tag(node, "tag:yaml.org,2002:map")
         written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
-        self.scalars.flatten_mapping(node)  # puts the keys of `<<` merges first
+        try:
+            self.scalars.flatten_mapping(node)  # puts the keys of `<<` merges first
+        except yaml.MarkedYAMLError as exc:
+            where = _location(self.path, exc.problem_mark, self.line_offset)
+            raise ToolkitError.at(where, f"invalid YAML: {exc.problem}") from None
         merged = len(node.value) - written
         result: dict[str, Any] = {}
         # Keys written in the mapping win over merged ones; among merges, the first wins.

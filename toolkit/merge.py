@@ -168,6 +168,12 @@ def validate(text: str, location: Location, problems: Problems) -> None:
                 did_you_mean(node.name, ("champion", "campaign")),
             )
     for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):
+            problems.error(
+                _at(location, node.lineno),
+                f"merge fields cannot reach `{node.attr}`: the sandbox refuses it",
+            )
+            continue
         owner = _dotted(node.node)
         if owner in FIELDS and node.attr not in FIELDS[owner]:
             problems.error(

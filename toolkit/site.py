@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from toolkit.errors import Location, Problems, ToolkitError
+from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.pages import CONTENT_DIR, Page, load_pages
 from toolkit.roster import ROSTER_DIR, Champion, load_roster
 from toolkit.settings import Settings, load_settings
@@ -46,6 +46,9 @@ def load_site(project: Path) -> Site:
     project = project.resolve()
     settings = load_settings(project)
     problems = Problems()
+    problems.extend(links_out_of(project))
+    # Nothing is read through a link that leads out of the project.
+    problems.raise_if_errors()
     pages: tuple[Page, ...] = ()
     champions: tuple[Champion, ...] = ()
     try:
@@ -80,7 +83,6 @@ def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
     content = project / CONTENT_DIR
     if not content.is_dir():
         return ()
-    root = project.resolve()
     found = []
     for folder, dirs, files in os.walk(content, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not _private(d))
@@ -95,14 +97,23 @@ def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
                 ".yml",
             ):
                 continue
-            if file.is_symlink() and not file.resolve().is_relative_to(root):
-                problems.error(
-                    Location(CONTENT_DIR / relative),
-                    "symbolic link points outside the project; it is not published",
-                )
-                continue
             found.append(relative)
     return tuple(found)
+
+
+def links_out_of(project: Path) -> list[Problem]:
+    """Return an error for each link in content/ or themes/ that leads out of the project."""
+    problems = []
+    for top in ("content", "themes"):
+        for folder, dirs, files in os.walk(project / top, followlinks=False):
+            for name in (*dirs, *files):
+                path = Path(folder) / name
+                if path.is_symlink() and not path.resolve().is_relative_to(project):
+                    shown = PurePosixPath(path.relative_to(project).as_posix())
+                    problems.append(
+                        Problem(Location(shown), "symbolic link leads out of the project")
+                    )
+    return problems
 
 
 def _private(name: str) -> bool:

@@ -15,7 +15,7 @@ LAYERS = [
     {"settings", "roster", "themes", "merge"},
     {"pages"},
     {"site"},
-    {"plan"},
+    {"plan", "digests"},
     {"markup", "templates", "ics", "printkit"},
     {"render"},
     {"output"},

@@ -1,15 +1,19 @@
-"""`toolkit build`: load, plan, render, write."""
+"""`toolkit build`: load, plan, render, write; only what changed since the last build is made."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from toolkit import __version__
+from toolkit.digests import input_digests, output_digest
 from toolkit.errors import Problem, Problems
-from toolkit.output import Staging, check_destination
+from toolkit.output import MARKER, Staging, check_destination
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import Job, PdfCache, cache_key, render_all
 from toolkit.render import Renderer
@@ -17,6 +21,9 @@ from toolkit.site import Site, load_site
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
+
+STATE_FILE = ".toolkit-cache/outputs.json"
+"""What the last build made: each output's digest (and a PDF's page count)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,8 @@ class Report:
     seconds: float
     pdfs: int = 0
     pdfs_reused: int = 0
+    unchanged: int = 0
+    """Outputs taken as they were from the previous build."""
     warnings: tuple[Problem, ...] = field(default=())
 
 
@@ -59,28 +68,44 @@ def run(
     dest = output_folder(site, output)
     check_destination(site.project, dest)
     renderer = Renderer(site, plan)
+    found = Problems()
+    found.extend(renderer.prepare())
+    found.raise_if_errors()
+    digests = input_digests(site)
+    previous = _load_state(site.project, dest)
+    made: dict[str, list] = {}
     cache = PdfCache(site.project)
     staging = Staging(dest)
-    counter = _Counter(len(plan.outputs), progress)
+    step = _Counter(len(plan.outputs), progress).step
+    reused = 0
     try:
         # PDFs first: the microsites list each PDF's page count.
         prints = [o for o in plan.outputs if o.kind == "pdf"]
-        reused = make_pdfs(renderer, prints, staging, cache, counter)
+        remake = []
+        for item in prints:
+            digest = output_digest(item, digests)
+            if _keep(item, digest, previous, dest, staging, made):
+                renderer.page_counts[item.path] = made[item.path.as_posix()][1]
+                step()
+            else:
+                remake.append((item, digest))
+        reused = make_pdfs(renderer, remake, staging, cache, step, made)
         for item in plan.outputs:
             if item.kind == "pdf":
                 continue
-            if item.file is not None:
-                staging.copy(item.path, item.file)
-            else:
-                staging.write(item.path, renderer.render(item))
-            counter.step()
-        found = Problems()
-        found.extend(renderer.problems)
-        found.raise_if_errors()
+            digest = output_digest(item, digests)
+            if not _keep(item, digest, previous, dest, staging, made):
+                if item.file is not None:
+                    staging.copy(item.path, item.file)
+                else:
+                    staging.write(item.path, renderer.render(item))
+                made[item.path.as_posix()] = [digest, None]
+            step()
         staging.publish()
     except BaseException:
         staging.discard()
         raise
+    _save_state(site.project, dest, made)
     if pdfs:
         cache.prune()
     return Report(
@@ -90,19 +115,40 @@ def run(
         files=len(plan.outputs) + 1,
         seconds=time.perf_counter() - started,
         pdfs=len(prints),
-        pdfs_reused=reused,
-        warnings=(*site.warnings, *renderer.problems),
+        pdfs_reused=len(prints) - len(remake) + reused,
+        unchanged=len(staging.linked),
+        warnings=(*site.warnings, *found.items),
     )
+
+
+def _keep(
+    item: Output,
+    digest: str | None,
+    previous: dict[str, list],
+    dest: Path,
+    staging: Staging,
+    made: dict[str, list],
+) -> bool:
+    """Take an output from the previous build when nothing it is made from has changed."""
+    key = item.path.as_posix()
+    before = previous.get(key)
+    if digest is None or before is None or before[0] != digest:
+        return False
+    if not staging.link(item.path, dest / item.path):
+        return False
+    made[key] = before
+    return True
 
 
 def make_pdfs(
     renderer: Renderer,
-    prints: list[Output],
+    prints: list[tuple[Output, str | None]],
     staging: Staging,
     cache: PdfCache,
-    counter: _Counter,
+    step: Callable[[], None],
+    made: dict[str, list],
 ) -> int:
-    """Write every planned PDF, from the cache when nothing in it changed; return how many."""
+    """Write the PDFs that changed, from the cache when one was made before; return how many."""
     digests: dict[Path, str] = {}
 
     def digest(path: Path) -> str:
@@ -111,27 +157,64 @@ def make_pdfs(
         return digests[path]
 
     jobs: list[Job] = []
-    waiting: list[tuple[PurePosixPath, str]] = []
+    waiting: list[tuple[PurePosixPath, str, str | None]] = []
     reused = 0
-    for item in prints:
+    for item, output_key in prints:
         job = renderer.print_job(item)
         key = cache_key(job, digest)
         hit = cache.get(key)
         if hit is None:
             jobs.append(job)
-            waiting.append((item.path, key))
+            waiting.append((item.path, key, output_key))
             continue
         staging.copy(item.path, hit[0])
         renderer.page_counts[item.path] = hit[1]
+        made[item.path.as_posix()] = [output_key, hit[1]]
         reused += 1
-        counter.step()
+        step()
     for index, data, pages in render_all(jobs):
-        path, key = waiting[index]
+        path, key, output_key = waiting[index]
         cache.put(key, data, pages)
         staging.write(path, data)
         renderer.page_counts[path] = pages
-        counter.step()
+        made[path.as_posix()] = [output_key, pages]
+        step()
     return reused
+
+
+def _load_state(project: Path, dest: Path) -> dict[str, list]:
+    """Return what the last build into `dest` made, or nothing if that is not known for sure."""
+    try:
+        state = json.loads((project / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != __version__
+        or state.get("output") != str(dest)
+        or not (dest / MARKER).is_file()
+        or state.get("stamp") != _stamp(dest)
+    ):
+        return {}
+    outputs = state.get("outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def _save_state(project: Path, dest: Path, made: dict[str, list]) -> None:
+    file = project / STATE_FILE
+    file.parent.mkdir(parents=True, exist_ok=True)
+    state = {"version": __version__, "output": str(dest), "stamp": _stamp(dest), "outputs": made}
+    temporary = file.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(temporary, file)
+
+
+def _stamp(dest: Path) -> int | None:
+    # The marker is new in every build: a folder swapped in by someone else will not match.
+    try:
+        return (dest / MARKER).stat().st_ino
+    except OSError:
+        return None
 
 
 class _Counter:

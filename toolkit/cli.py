@@ -118,7 +118,8 @@ def build_command(project: Path, output: Path | None, with_print: bool, quiet: b
                 pdfs += f" ({report.pdfs_reused} unchanged)"
         click.echo(
             f"Built {report.pages} pages{pdfs} for {report.champions} champions "
-            f"({report.files} files) in {report.seconds:.2f} s → {report.output}"
+            f"({report.files} files{f', {report.unchanged} unchanged' if report.unchanged else ''})"
+            f" in {report.seconds:.2f} s → {report.output}"
         )
         click.echo(f"Preview it: python3 -m http.server --directory {report.output} 8000")
 

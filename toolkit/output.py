@@ -44,6 +44,8 @@ class Staging:
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         self._made: set[Path] = {self.root}
+        self.linked: list[PurePosixPath] = []
+        """Files taken from the previous build rather than made again."""
 
     def path_for(self, relative: PurePosixPath) -> Path:
         """Return where `relative` is written, refusing anything that leaves the folder."""
@@ -65,6 +67,22 @@ class Staging:
             shutil.copyfile(source, target)
         except OSError as exc:
             raise ToolkitError.at(Location(relative), f"cannot copy {source}: {exc}") from None
+
+    def link(self, relative: PurePosixPath, previous: Path) -> bool:
+        """Take a file from the previous build as it is; return False if it is not there."""
+        if previous.is_symlink() or not previous.is_file():
+            return False
+        target = self.path_for(relative)
+        try:
+            # A hard link costs no copying; the old build's folder is deleted after the swap.
+            os.link(previous, target)
+        except OSError:
+            try:
+                shutil.copyfile(previous, target)
+            except OSError:
+                return False
+        self.linked.append(relative)
+        return True
 
     def publish(self) -> None:
         """Swap the staged build in for the destination."""

@@ -24,12 +24,26 @@ NAV = "nav"
 ROSTER = "roster"
 """Input key: the whole roster (directory, sitemap)."""
 KIT_PIECES = "kit-pieces"
-"""Input key: the titles, order and kinds of toolkit pieces."""
+"""Input key: the titles, order, kinds and sizes of toolkit and print pieces."""
+FILES = "files"
+"""Input key: which pages and files exist (what a link between files can lead to)."""
+BASE = (SETTINGS, THEME, NAV, KIT_PIECES, FILES)
+"""What every page of the site is made from, besides its own sources."""
 
 
 def champion_key(champion_id: str) -> str:
     """Input key for one roster entry."""
     return f"champion:{champion_id}"
+
+
+def region_key(region: str | None) -> str:
+    """Input key for the champions of one region (a microsite lists its neighbours)."""
+    return f"region:{region or ''}"
+
+
+def file_key(path: PurePosixPath) -> str:
+    """Input key for one file of the project, by its path from the project root."""
+    return path.as_posix()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,27 +107,42 @@ def print_folder(champion_id: str | None) -> PurePosixPath:
     )
 
 
-def print_outputs(
-    site: Site, champion: Champion | None, origin: Location, inputs: tuple[str, ...], pdfs: bool
-) -> list[Output]:
+def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Output]:
     """Return a print kit's outputs: a preview page per piece and, with `pdfs`, its PDFs."""
     folder = print_folder(champion.id if champion else None)
     pieces = pieces_for(site, champion, "print") if champion else site.section("print")
+    who = (champion_key(champion.id),) if champion else ()
+    files = tuple(
+        file_key(CONTENT_DIR / f) for f in (champion.logo if champion else None,) if f is not None
+    )
     outputs = []
     for piece in pieces:
         common = {
-            "origin": origin,
+            "origin": champion.source if champion else site.settings.source,
             "page": piece.path,
             "champion": champion.id if champion else None,
-            "inputs": (*inputs, piece.path.as_posix()),
         }
         outputs.append(
-            Output(path=folder / piece.name / "index.html", kind="print-preview", **common)
+            Output(
+                path=folder / piece.name / "index.html",
+                kind="print-preview",
+                inputs=(*BASE, *who, file_key(piece.path)),
+                **common,
+            )
         )
-        if pdfs:
-            for size in print_sizes(site, piece):
-                path = folder / f"{piece.name}-{size}.pdf"
-                outputs.append(Output(path=path, kind="pdf", size=size, **common))
+        if not pdfs:
+            continue
+        artwork = (file_key(CONTENT_DIR / piece.image),) if piece.image else ()
+        for size in print_sizes(site, piece):
+            outputs.append(
+                Output(
+                    path=folder / f"{piece.name}-{size}.pdf",
+                    kind="pdf",
+                    size=size,
+                    inputs=(SETTINGS, THEME, *who, file_key(piece.path), *files, *artwork),
+                    **common,
+                )
+            )
     return outputs
 
 
@@ -122,40 +151,27 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
 
     Without `pdfs`, print kits are planned as their HTML previews only.
     """
-    outputs: list[Output] = []
     settings = site.settings.source
-    base = (SETTINGS, THEME, NAV)
+    prints = tuple(file_key(p.path) for p in site.section("print"))
+    outputs: list[Output] = []
     home = None
     for page in site.section("site"):
         home = home or (page if page.name == "" else None)
+        extra = (ROSTER,) if page.name == "" else ()
         outputs.append(
             Output(
                 path=page_output_path(page.url),
                 kind="page",
                 origin=page.source,
                 page=page.path,
-                inputs=(*base, page.path.as_posix(), ROSTER if page.name == "" else NAV),
+                inputs=(*BASE, file_key(page.path), *extra),
             )
         )
     if home is None:
-        outputs.append(
-            Output(
-                path=PurePosixPath("index.html"),
-                kind="page",
-                origin=settings,
-                inputs=(*base, ROSTER),
-            )
-        )
+        outputs.append(_generated("index.html", "page", settings, ROSTER))
     kit = site.section("kit")
     if kit:
-        outputs.append(
-            Output(
-                path=PurePosixPath("kit/index.html"),
-                kind="kit-index",
-                origin=settings,
-                inputs=(*base, KIT_PIECES),
-            )
-        )
+        outputs.append(_generated("kit/index.html", "kit-index", settings, *prints))
     for page in kit:
         outputs.append(
             Output(
@@ -163,20 +179,13 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
                 kind="kit",
                 origin=page.source,
                 page=page.path,
-                inputs=(*base, page.path.as_posix()),
+                inputs=(*BASE, file_key(page.path)),
             )
         )
-    outputs.append(
-        Output(
-            path=PurePosixPath("champions/index.html"),
-            kind="directory",
-            origin=settings,
-            inputs=(*base, ROSTER),
-        )
-    )
-    outputs.extend(print_outputs(site, None, settings, base, pdfs))
+    outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
+    outputs.extend(print_outputs(site, None, pdfs))
     for champion in site.champions:
-        outputs.extend(_champion_outputs(site, champion, base, pdfs))
+        outputs.extend(_champion_outputs(site, champion, prints, pdfs))
     for asset in site.assets:
         source = CONTENT_DIR / asset
         outputs.append(
@@ -185,7 +194,7 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
                 kind="asset",
                 origin=Location(source),
                 file=site.project / source,
-                inputs=(source.as_posix(),),
+                inputs=(file_key(source),),
             )
         )
     for name, file in site.theme.static_files().items():
@@ -203,14 +212,16 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
         ("robots.txt", "robots"),
         ("404.html", "not-found"),
     ):
-        outputs.append(
-            Output(path=PurePosixPath(path), kind=kind, origin=settings, inputs=(*base, ROSTER))
-        )
+        outputs.append(_generated(path, kind, settings, ROSTER))
     return _checked(outputs)
 
 
+def _generated(path: str, kind: str, origin: Location, *inputs: str) -> Output:
+    return Output(path=PurePosixPath(path), kind=kind, origin=origin, inputs=(*BASE, *inputs))
+
+
 def _champion_outputs(
-    site: Site, champion: Champion, base: tuple[str, ...], pdfs: bool
+    site: Site, champion: Champion, prints: tuple[str, ...], pdfs: bool
 ) -> list[Output]:
     key = champion_key(champion.id)
     pieces = pieces_for(site, champion)
@@ -221,7 +232,7 @@ def _champion_outputs(
             kind="microsite",
             origin=champion.source,
             champion=champion.id,
-            inputs=(*base, key, KIT_PIECES),
+            inputs=(*BASE, key, region_key(champion.region), *prints),
         )
     ]
     for piece in pieces:
@@ -232,10 +243,10 @@ def _champion_outputs(
                 origin=champion.source,
                 page=piece.path,
                 champion=champion.id,
-                inputs=(*base, key, piece.path.as_posix()),
+                inputs=(*BASE, key, file_key(piece.path)),
             )
         )
-    outputs.extend(print_outputs(site, champion, champion.source, (*base, key), pdfs))
+    outputs.extend(print_outputs(site, champion, pdfs))
     if champion.event is not None and champion.event.date is not None:
         outputs.append(
             Output(
@@ -248,22 +259,13 @@ def _champion_outputs(
         )
     for alias in champion.aliases:
         old = PurePosixPath("champions", alias)
-        outputs.append(
-            Output(
-                path=old / "index.html",
-                kind="alias",
-                origin=champion.source,
-                champion=champion.id,
-                inputs=(SETTINGS, THEME, key),
-            )
-        )
-        for piece in pieces:
+        for piece in (None, *pieces):
             outputs.append(
                 Output(
-                    path=old / piece.name / "index.html",
+                    path=old / (f"{piece.name}/index.html" if piece else "index.html"),
                     kind="alias",
                     origin=champion.source,
-                    page=piece.path,
+                    page=piece.path if piece else None,
                     champion=champion.id,
                     inputs=(SETTINGS, THEME, key),
                 )

@@ -130,6 +130,12 @@ class Renderer:
             str(folder.resolve()) for folder in (site.project / CONTENT_DIR, *site.theme.folders)
         )
 
+    def prepare(self) -> list[Problem]:
+        """Convert every page once, and return what that found (broken links, missing alt)."""
+        for page in self.site.pages:
+            self._page_parts(page)
+        return list(self.problems)
+
     def render(self, output: Output) -> bytes:
         """Return the bytes of one output (copied files are not rendered here)."""
         result = self._kinds[output.kind](output)

@@ -1,0 +1,91 @@
+"""Incremental builds: only what changed is made again, and the bytes equal a clean build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import snapshot
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def files_in(output: str) -> int:
+    return int(re.search(r"\((\d+) files", output)[1])
+
+
+EDITS = {
+    "page": lambda p: edit(p / "content/about.md", "Smart", "Clever"),
+    "page title": lambda p: edit(p / "content/about.md", "nav_title: About", "nav_title: Us"),
+    "kit piece": lambda p: edit(p / "content/kit/social-posts.md", "Shop with", "Buy from"),
+    "roster entry": lambda p: edit(
+        p / "content/champions/east.yaml", "Courthouse Square", "City Park"
+    ),
+    "champion region": lambda p: edit(
+        p / "content/champions/east.yaml", "region: Minnesota", "region: Iowa"
+    ),
+    "template": lambda p: (
+        (p / "themes/default/templates").mkdir(parents=True)
+        or shutil.copy(
+            Path(__file__).parent.parent / "themes/default/templates/page.html",
+            p / "themes/default/templates/page.html",
+        )
+        or edit(p / "themes/default/templates/page.html", "<article", '<article data-x="1"')
+    ),
+    "settings": lambda p: edit(p / "toolkit.yaml", "Every street, one day.", "One day."),
+    "asset": lambda p: edit(p / "content/images/map.svg", "#eee", "#ddd"),
+    "deleted page": lambda p: (p / "content/kit/proclamation.md").unlink(),
+    "deleted champion": lambda p: edit(
+        p / "content/champions/east.yaml",
+        "- name: Mayor of Northfield\n  kind: mayor\n  city: Northfield\n  region: Minnesota\n",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_incremental_build_equals_a_clean_build(change, project, run_toolkit, tmp_path):
+    source = project("campaign")
+    output = tmp_path / "incremental"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    EDITS[change](source)
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+    assert again.exit_code == 0, again.stderr
+    clean = tmp_path / "clean"
+    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
+    assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
+    assert snapshot(output) == snapshot(clean)
+
+
+def test_a_one_page_edit_remakes_only_what_it_affects(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    output = tmp_path / "out"
+    first = run_toolkit("build", source, "-o", output, "--no-print")
+    assert "unchanged)" not in first.output
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+    files = files_in(again.output)
+    assert f"{files - 1} unchanged)" in again.output  # everything but the marker file
+    edit(source / "content/kit/social-posts.md", "Shop with", "Buy from")
+    third = run_toolkit("build", source, "-o", output, "--no-print")
+    # The piece itself, campaign-wide and for each of the 5 champions.
+    assert f"{files - 1 - 6} unchanged)" in third.output
+
+
+def test_pdfs_are_taken_from_the_previous_build(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    output = tmp_path / "out"
+    run_toolkit("build", source, "-o", output)
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    again = run_toolkit("build", source, "-o", output)
+    clean = tmp_path / "clean"
+    shutil.rmtree(source / ".toolkit-cache")
+    run_toolkit("build", source, "-o", clean)
+    assert snapshot(output) == snapshot(clean)
+    assert "PDFs (" in again.output

@@ -1,0 +1,96 @@
+"""Digests of everything an output is made from, so a build remakes only what changed.
+
+Each input key of the plan (`plan.py`) gets a digest of what it stands for, taken from the
+loaded site where there is one (so a file saved during a build is not mistaken for built).
+An output's digest combines the digests of its inputs; equal digests mean equal bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import Location
+from toolkit.pages import CONTENT_DIR
+from toolkit.plan import (
+    FILES,
+    KIT_PIECES,
+    NAV,
+    ROSTER,
+    SETTINGS,
+    THEME,
+    Output,
+    champion_key,
+    file_key,
+    region_key,
+)
+from toolkit.site import Site
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _tree(folders: Iterable[Path]) -> list[tuple[str, tuple[int, int] | None]]:
+    found = []
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                found.append((str(path), _stat(path)))
+    return found
+
+
+def input_digests(site: Site) -> Mapping[str, str]:
+    """Return a digest for every input key the plan of `site` can name."""
+    settings = dataclasses.replace(site.settings, source=Location(site.settings.source.path))
+    champions = [dataclasses.replace(c, source=Location(c.source.path)) for c in site.champions]
+    pieces = [
+        (p.section, p.name, p.title, p.description, p.kinds, p.order, p.sizes, p.layout, p.image)
+        for p in site.pages
+        if p.section != "site"
+    ]
+    digests = {
+        SETTINGS: _hash(settings),
+        THEME: _hash(_tree(site.theme.folders)),
+        NAV: _hash([(p.name, p.title, p.nav_title, p.order, p.nav) for p in site.section("site")]),
+        ROSTER: _hash(champions),
+        KIT_PIECES: _hash(pieces),
+        FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
+    }
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for champion in champions:
+        digests[champion_key(champion.id)] = _hash(champion)
+        regions.setdefault(region_key(champion.region), []).append((champion.id, champion.name))
+    for key, members in regions.items():
+        digests[key] = _hash(members)
+    for page in site.pages:
+        digests[file_key(page.path)] = _hash(page)
+    for asset in site.assets:
+        path = CONTENT_DIR / asset
+        digests[file_key(path)] = _hash(_stat(site.project / path))
+    return digests
+
+
+def output_digest(output: Output, inputs: Mapping[str, str]) -> str | None:
+    """Return the digest of one output, or None when an input has none (always remake it)."""
+    parts = []
+    for key in output.inputs:
+        digest = inputs.get(key)
+        if digest is None:
+            return None
+        parts.append(digest)
+    return _hash(__version__, output.kind, output.path.as_posix(), output.size, parts)

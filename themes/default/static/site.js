@@ -16,6 +16,39 @@
     });
   }
 
+  // Wide tables scroll sideways inside a labelled region that keyboard users can focus and scroll.
+  var scrollers = [];
+  document.querySelectorAll("main table").forEach(function (table) {
+    if (table.parentNode.classList.contains("table-scroll")) { return; }
+    var label = table.querySelector("caption");
+    var el = table;
+    while (!label && el) {
+      el = el.previousElementSibling;
+      if (el && /^H[1-6]$/.test(el.tagName)) { label = el; }
+    }
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    box.setAttribute("role", "region");
+    if (label) {
+      label = label.cloneNode(true);
+      label.querySelectorAll(".headerlink").forEach(function (link) { link.remove(); });
+    }
+    box.setAttribute("aria-label", (label && label.textContent.trim()) || "Table");
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    scrollers.push(box);
+  });
+  var focusable = function () {
+    scrollers.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) { box.setAttribute("tabindex", "0"); }
+      else { box.removeAttribute("tabindex"); }
+    });
+  };
+  if (scrollers.length) {
+    focusable();
+    window.addEventListener("resize", focusable);
+  }
+
   // Directory: filter by text and kind, in the browser.
   var form = document.querySelector(".directory-filter");
   if (form) {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser import example_site, nu_check
+from tests.browser import example_site, java, nu_check
 
 
 def where(message: dict, root: Path) -> str:
@@ -17,6 +17,7 @@ def where(message: dict, root: Path) -> str:
 
 
 def test_every_page_of_the_example_campaign_is_valid_html(tmp_path_factory):
+    java()  # before the build: without Java there is nothing to check with
     site = example_site(tmp_path_factory)
     pages = sorted(site.rglob("*.html"))
     # The landing page, campaign pages, the directory, microsites, toolkit pieces, print

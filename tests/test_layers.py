@@ -20,6 +20,7 @@ LAYERS = [
     {"render"},
     {"output"},
     {"build", "scaffold", "check"},
+    {"serve"},
     {"cli"},
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from toolkit import __version__, build, check, scaffold
+from toolkit import __version__, build, check, scaffold, serve
 from toolkit.errors import Problem, ToolkitError
 
 _PROJECT = click.argument(
@@ -155,3 +155,47 @@ def check_command(project: Path, output_format: str, external: bool, quiet: bool
             click.echo(summary + ".", err=bool(report.errors))
     if report.errors:
         sys.exit(1)
+
+
+@main.command("serve")
+@_PROJECT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@click.option(
+    "--base-path",
+    default="/",
+    show_default=True,
+    help="Serve under a sub-path, as a partner's host would: --base-path /shop-local/",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option(
+    "--print/--no-print",
+    "with_print",
+    default=False,
+    help="Also make the PDFs (print previews in HTML are always live).",
+)
+@_verbosity
+def serve_command(
+    project: Path,
+    host: str,
+    port: int,
+    base_path: str,
+    open_browser: bool,
+    with_print: bool,
+    quiet: bool,
+) -> None:
+    """Preview the site, rebuilding what changed and reloading the browser on every save."""
+    try:
+        serve.run(
+            project,
+            host=host,
+            port=port,
+            base_path=base_path,
+            pdfs=with_print,
+            open_browser=open_browser,
+            echo=lambda line: click.echo(line, err=True),
+        )
+    except ToolkitError as error:
+        _fail(error)

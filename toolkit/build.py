@@ -22,8 +22,13 @@ from toolkit.site import Site, load_site
 Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
 
-STATE_FILE = ".toolkit-cache/outputs.json"
-"""What the last build made: each output's digest (and a PDF's page count)."""
+STATE_FOLDER = ".toolkit-cache"
+
+
+def state_file(project: Path, dest: Path) -> Path:
+    """Where what the last build into `dest` made is kept: each output's digest and page count."""
+    name = hashlib.sha256(str(dest).encode("utf-8")).hexdigest()[:16]
+    return project / STATE_FOLDER / f"outputs-{name}.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +190,7 @@ def make_pdfs(
 def _load_state(project: Path, dest: Path) -> dict[str, list]:
     """Return what the last build into `dest` made, or nothing if that is not known for sure."""
     try:
-        state = json.loads((project / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(state_file(project, dest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if (
@@ -201,7 +206,7 @@ def _load_state(project: Path, dest: Path) -> dict[str, list]:
 
 
 def _save_state(project: Path, dest: Path, made: dict[str, list]) -> None:
-    file = project / STATE_FILE
+    file = state_file(project, dest)
     file.parent.mkdir(parents=True, exist_ok=True)
     state = {"version": __version__, "output": str(dest), "stamp": _stamp(dest), "outputs": made}
     temporary = file.with_suffix(".tmp")

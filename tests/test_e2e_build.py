@@ -256,7 +256,7 @@ def test_summary_line_and_quiet(project, run_toolkit, tmp_path):
     source = project("minimal")
     result = run_toolkit("build", source, "-o", tmp_path / "out")
     assert re.match(r"Built \d+ pages for 1 champions \(\d+ files\) in [\d.]+ s", result.output)
-    assert "Preview it: python3 -m http.server --directory" in result.output
+    assert "Preview it with live reload: toolkit serve" in result.output
     quiet = run_toolkit("build", source, "-o", tmp_path / "out", "-q")
     assert quiet.output == ""
 

@@ -121,7 +121,7 @@ def build_command(project: Path, output: Path | None, with_print: bool, quiet: b
             f"({report.files} files{f', {report.unchanged} unchanged' if report.unchanged else ''})"
             f" in {report.seconds:.2f} s → {report.output}"
         )
-        click.echo(f"Preview it: python3 -m http.server --directory {report.output} 8000")
+        click.echo("Preview it with live reload: toolkit serve")
 
 
 @main.command("check")

@@ -157,7 +157,8 @@ def test_headings_get_ids_and_are_listed():
     )
 
     assert (
-        '<h2 id="first-part">First part<a class="headerlink" href="#first-part"' in converted.html
+        '<h2 id="first-part">First part<a class="headerlink" aria-label="Link to this section"'
+        in converted.html
     )
     assert '<h2 id="first-part_1">' in converted.html
     assert converted.headings == (

@@ -245,3 +245,22 @@ def test_a_print_piece_cannot_read_files_outside_the_project(tmp_path, run_toolk
     assert run_toolkit("build", project).exit_code == 0
     with pdfplumber.open(project / "output/print/poster-letter.pdf") as pdf:
         assert "TOPSECRET" not in pdf.pages[0].extract_text()
+
+
+def test_text_never_runs_into_the_footer(built):
+    # The footer (QR code at its left, the address beside it) is the lowest wide box on the
+    # sheet; any other text below its top edge would be printed over it.
+    for path in sorted((built / "champions/long-name-chamber/print").glob("*.pdf")) + sorted(
+        (built / "champions/riverside-chamber/print").glob("*.pdf")
+    ):
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            boxes = [r for r in page.rects if r["width"] > page.width / 2]
+            footer = max(boxes, key=lambda r: r["top"])
+            assert footer["top"] > page.height / 2, path.name
+            stray = [
+                c["text"]
+                for c in page.chars
+                if c["bottom"] > footer["top"] and c["x0"] < footer["x0"] + 30 * MM
+            ]
+            assert not stray, (path.name, "".join(stray))

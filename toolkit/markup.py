@@ -160,6 +160,10 @@ def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int
     rewriter.first_line = first_line
     html = md.convert(protected.text)
     headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
+    # The "#" after each heading is a link a screen reader should name, not spell out.
+    html = html.replace(
+        'class="headerlink" ', 'class="headerlink" aria-label="Link to this section" '
+    )
     html = protected.restore(html)
     headings = tuple((lvl, hid, protected.restore(text)) for lvl, hid, text in headings)
     return Converted(html, headings, tuple(rewriter.problems))

@@ -64,14 +64,20 @@ def name_size(name: str) -> int:
     return 1 if length <= 28 else 2 if length <= 55 else 3 if length <= 90 else 4
 
 
+FIT_STEPS = (1.0, 0.85, 0.72, 0.6)
+"""Type sizes a print piece is tried at, largest first, until everything fits on the sheet."""
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One PDF to make: its HTML and the files that HTML may read."""
+    """One PDF to make: its HTML at each type size, and the files that HTML may read."""
 
     html: str
     roots: tuple[str, ...]
     origin: PurePosixPath
     """The print piece's source path, for messages."""
+    smaller: tuple[str, ...] = ()
+    """The same document with smaller type, tried in turn while the text does not fit."""
 
 
 def file_url(path: Path) -> str:
@@ -127,11 +133,41 @@ def render_pdf(job: Job) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     try:
-        document = HTML(string=job.html, url_fetcher=_fetcher(job.roots)).render()
+        for html in (job.html, *job.smaller):
+            document = HTML(string=html, url_fetcher=_fetcher(job.roots)).render()
+            if fits(document):
+                break
         return document.write_pdf(), len(document.pages)
     except Exception as exc:
         # WeasyPrint failing on a document is reported at the print piece, not as a crash.
         raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+
+
+def fits(document: object) -> bool:
+    """Return whether the text of each sheet ends above its footer (the QR code and address).
+
+    The layouts mark the text that flows down the sheet `flow` and the footer `footer`; a long
+    name or address can push the one into the other, and then a smaller type size is tried.
+    """
+    for page in document.pages:  # type: ignore[attr-defined]
+        flow_bottom, footer_top = 0.0, None
+        for box in _boxes(page._page_box):
+            classes = (box.element.get("class") or "").split() if box.element is not None else ()
+            if "footer" in classes and footer_top is None:
+                footer_top = box.position_y + box.margin_top
+            elif "flow" in classes:
+                for line in _boxes(box):
+                    if type(line).__name__ == "LineBox":
+                        flow_bottom = max(flow_bottom, line.position_y + line.height)
+        if footer_top is not None and flow_bottom > footer_top:
+            return False
+    return True
+
+
+def _boxes(box: object) -> Iterable:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
 
 
 def _fetcher(roots: tuple[str, ...]):

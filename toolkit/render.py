@@ -25,7 +25,7 @@ from toolkit.plan import (
     print_folder,
     print_sizes,
 )
-from toolkit.printkit import Job, file_url, name_size, paper, qr_data_uri
+from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
 from toolkit.roster import KINDS, Champion
 from toolkit.site import Site
 from toolkit.templates import (
@@ -307,8 +307,17 @@ class Renderer:
         """Return the HTML document that becomes one PDF, and what it may read."""
         piece = self._pages[output.page or PurePosixPath()]
         values = self._print_context(output, piece, output.size or "letter", screen=False)
-        html = self._finish(f"print/{piece.layout or 'poster'}.html", values, None)
-        return Job(html=html, roots=self._print_roots, origin=piece.path)
+        template = f"print/{piece.layout or 'poster'}.html"
+        variants = []
+        for fit in FIT_STEPS:
+            values["t"] = values["s"] * fit
+            variants.append(self._finish(template, values, None))
+        return Job(
+            html=variants[0],
+            roots=self._print_roots,
+            origin=piece.path,
+            smaller=tuple(variants[1:]),
+        )
 
     def _print_context(
         self, output: Output, piece: Page, size: str, *, screen: bool
@@ -342,6 +351,7 @@ class Renderer:
                 "mode": "screen" if screen else "pdf",
                 "paper": sheet,
                 "s": sheet.scale,
+                "t": sheet.scale,
                 "bleed": 0 if screen else self.settings.print.bleed_mm,
                 "crop_marks": not screen and self.settings.print.crop_marks,
                 "font_url": font_url,

@@ -10,7 +10,6 @@ problems until the next good build.
 from __future__ import annotations
 
 import errno
-import hashlib
 import html
 import logging
 import mimetypes
@@ -294,17 +293,39 @@ def run(
     if host not in LOOPBACK:
         echo(f"Warning: serving on {host} lets other machines see this preview.")
     sockets, port = bind(host, port, echo)
-    address = Address(host, port, base_path)
-    preview.rebuild()
+    watcher: ChangeWatcher | None = None
+    try:
+        # Ctrl-C during the first build: the build discards its staging folder and stops here.
+        preview.rebuild()
+        watcher = _serve(preview, sockets, Address(host, port, base_path), open_browser, echo)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if watcher is not None:
+            watcher.stopping.set()
+        # Let a rebuild in progress finish its swap rather than leave it half done.
+        if preview.lock.acquire(timeout=60):
+            preview.lock.release()
+        for sock in sockets:
+            sock.close()
+        echo("Stopped.")
 
+
+def _serve(
+    preview: Preview,
+    sockets: list[socket.socket],
+    address: Address,
+    open_browser: bool,
+    echo: Echo,
+) -> ChangeWatcher:
+    """Serve until Ctrl-C or SIGTERM; return the watcher, for the caller to stop."""
     loop = IOLoop.current()
     # livereload's browser connection; its watcher is ours (ChangeWatcher), so a stand-in.
     LiveReloadHandler.watcher = Watcher()
     LiveReloadHandler.live_css = False
     PageHandler.preview = preview
-    PageHandler.base_path = base_path
-    token = hashlib.sha256(str(port).encode()).hexdigest()[:8]
-    PageHandler.script = f'<script src="/livereload.js?port={port}&amp;v={token}"></script>'
+    PageHandler.base_path = address.base_path
+    PageHandler.script = f'<script src="/livereload.js?port={address.port}"></script>'
     app = web.Application(
         [
             (r"/livereload", LiveReloadHandler),
@@ -320,22 +341,14 @@ def run(
 
     watcher = ChangeWatcher(preview, reload_browsers)
     watcher.start()
+    # From here on Ctrl-C stops the loop between requests instead of raising inside one.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.asyncio_loop.add_signal_handler(signum, loop.stop)  # type: ignore[attr-defined]
     echo(f"Serving {preview.project.name} on {address.url}  (Ctrl-C to stop)")
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(address.url,), daemon=True).start()
-
-    def stop(*_: object) -> None:
-        loop.add_callback_from_signal(loop.stop)
-
-    signal.signal(signal.SIGTERM, stop)
     try:
         loop.start()
-    except KeyboardInterrupt:
-        pass
     finally:
-        watcher.stopping.set()
         http.stop()
-        # Let a rebuild in progress finish its swap rather than leave it half done.
-        if preview.lock.acquire(timeout=60):
-            preview.lock.release()
-        echo("Stopped.")
+    return watcher

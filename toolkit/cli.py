@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from toolkit import __version__, build, check, scaffold, serve
+from toolkit import __version__, build, check, fork, scaffold, serve, update
 from toolkit.errors import Problem, ToolkitError
 
 _PROJECT = click.argument(
@@ -199,3 +199,52 @@ def serve_command(
         )
     except ToolkitError as error:
         _fail(error)
+
+
+@main.command("fork")
+@click.argument("source")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--champion", "champion", metavar="ID", help="Whose kit (needed for a folder).")
+@_verbosity
+def fork_command(source: str, dest: Path, champion: str | None, quiet: bool) -> None:
+    """Make DEST a partner's own project, from a campaign folder, a kit .zip or its URL."""
+    try:
+        made, upstream = fork.fork(source, dest, champion)
+    except ToolkitError as error:
+        _fail(error)
+        return
+    if not quiet:
+        click.echo(f"Forked the kit of {upstream.champion} into {made}")
+        click.echo(f"Next: cd {dest} && toolkit serve   (and later: toolkit update)")
+
+
+@main.command("update")
+@_PROJECT
+@click.option("--from", "source", metavar="SOURCE", help="Take upstream from here this time.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@_verbosity
+def update_command(project: Path, source: str | None, dry_run: bool, quiet: bool) -> None:
+    """In a fork: bring in the campaign's changes and keep every local edit."""
+    try:
+        report = update.update(project, source, dry_run=dry_run)
+    except ToolkitError as error:
+        _fail(error)
+        return
+    would = "would be " if dry_run else ""
+    for change in report.changes:
+        click.echo(("(dry run) " if dry_run else "") + str(change))
+    if not quiet:
+        changed = sum(1 for c in report.changes if c.action != "conflict")
+        click.echo(
+            f"{changed} file{'s' if changed != 1 else ''} {would}changed from {report.source}; "
+            "every local edit is kept."
+        )
+    if report.conflicts:
+        click.echo(
+            f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''} "
+            "to resolve: merge each into its file by hand, then delete it:",
+            err=True,
+        )
+        for path in report.conflicts:
+            click.echo(f"  {path}", err=True)
+        sys.exit(1)

@@ -20,6 +20,7 @@ from toolkit.plan import (
     FILES,
     KIT_PIECES,
     NAV,
+    PROJECT_FILES,
     ROSTER,
     SETTINGS,
     THEME,
@@ -70,6 +71,10 @@ def input_digests(site: Site) -> Mapping[str, str]:
         ROSTER: _hash(champions),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
+        PROJECT_FILES: _hash(
+            _stat(site.project / "toolkit.yaml"),
+            _tree([site.project / "content", site.project / "themes"]),
+        ),
     }
     regions: dict[str, list[tuple[str, str]]] = {}
     for champion in champions:

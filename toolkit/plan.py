@@ -27,6 +27,8 @@ KIT_PIECES = "kit-pieces"
 """Input key: the titles, order, kinds and sizes of toolkit and print pieces."""
 FILES = "files"
 """Input key: which pages and files exist (what a link between files can lead to)."""
+PROJECT_FILES = "project-files"
+"""Input key: every file of the project as it is on disk (a kit carries them all)."""
 BASE = (SETTINGS, THEME, NAV, KIT_PIECES, FILES)
 """What every page of the site is made from, besides its own sources."""
 
@@ -85,9 +87,13 @@ def page_output_path(url: str) -> PurePosixPath:
     return PurePosixPath(url) / "index.html" if url else PurePosixPath("index.html")
 
 
-def champion_url(champion_id: str, piece: Page | None = None) -> str:
-    """Return a champion's microsite URL, or one of their toolkit pieces."""
-    return f"champions/{champion_id}/" + (f"{piece.name}/" if piece else "")
+def champion_url(site: Site, champion_id: str, piece: Page | None = None) -> str:
+    """Return a champion's microsite URL, or one of their toolkit pieces.
+
+    In a partner's own project (`partner:` in toolkit.yaml) their microsite is the home page.
+    """
+    home = "" if site.settings.partner == champion_id else f"champions/{champion_id}/"
+    return home + (f"{piece.name}/" if piece else "")
 
 
 def pieces_for(site: Site, champion: Champion, section: str = "kit") -> tuple[Page, ...]:
@@ -100,16 +106,16 @@ def print_sizes(site: Site, piece: Page) -> tuple[str, ...]:
     return piece.sizes or site.settings.print.sizes
 
 
-def print_folder(champion_id: str | None) -> PurePosixPath:
+def print_folder(site: Site, champion_id: str | None) -> PurePosixPath:
     """Return where a print kit goes: `print/`, or `champions/<id>/print/`."""
-    return (
-        PurePosixPath("champions", champion_id, "print") if champion_id else PurePosixPath("print")
-    )
+    if champion_id is None or site.settings.partner == champion_id:
+        return PurePosixPath("print")
+    return PurePosixPath("champions", champion_id, "print")
 
 
 def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Output]:
     """Return a print kit's outputs: a preview page per piece and, with `pdfs`, its PDFs."""
-    folder = print_folder(champion.id if champion else None)
+    folder = print_folder(site, champion.id if champion else None)
     pieces = pieces_for(site, champion, "print") if champion else site.section("print")
     who = (champion_key(champion.id),) if champion else ()
     files = tuple(
@@ -153,9 +159,12 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
     """
     settings = site.settings.source
     prints = tuple(file_key(p.path) for p in site.section("print"))
+    partner = site.settings.partner
     outputs: list[Output] = []
     home = None
     for page in site.section("site"):
+        if partner and page.name == "":
+            continue  # a partner's home page is their microsite
         home = home or (page if page.name == "" else None)
         extra = (ROSTER,) if page.name == "" else ()
         outputs.append(
@@ -167,9 +176,11 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
                 inputs=(*BASE, file_key(page.path), *extra),
             )
         )
-    if home is None:
+    if partner:
+        outputs.extend(_champion_outputs(site, site.champions_by_id[partner], prints, pdfs))
+    elif home is None:
         outputs.append(_generated("index.html", "page", settings, ROSTER))
-    kit = site.section("kit")
+    kit = () if partner else site.section("kit")
     if kit:
         outputs.append(_generated("kit/index.html", "kit-index", settings, *prints))
     for page in kit:
@@ -182,10 +193,11 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
                 inputs=(*BASE, file_key(page.path)),
             )
         )
-    outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
-    outputs.extend(print_outputs(site, None, pdfs))
-    for champion in site.champions:
-        outputs.extend(_champion_outputs(site, champion, prints, pdfs))
+    if not partner:
+        outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
+        outputs.extend(print_outputs(site, None, pdfs))
+        for champion in site.champions:
+            outputs.extend(_champion_outputs(site, champion, prints, pdfs))
     for asset in site.assets:
         source = CONTENT_DIR / asset
         outputs.append(
@@ -224,8 +236,10 @@ def _champion_outputs(
     site: Site, champion: Champion, prints: tuple[str, ...], pdfs: bool
 ) -> list[Output]:
     key = champion_key(champion.id)
-    pieces = pieces_for(site, champion)
-    folder = PurePosixPath("champions", champion.id)
+    # A partner's own project has every piece (so links between pages hold); the microsite
+    # still lists only the pieces meant for their kind.
+    pieces = site.section("kit") if site.settings.partner else pieces_for(site, champion)
+    folder = PurePosixPath(champion_url(site, champion.id))
     outputs = [
         Output(
             path=folder / "index.html",
@@ -247,6 +261,16 @@ def _champion_outputs(
             )
         )
     outputs.extend(print_outputs(site, champion, pdfs))
+    if not site.settings.partner:
+        outputs.append(
+            Output(
+                path=folder / "kit.zip",
+                kind="kit-zip",
+                origin=champion.source,
+                champion=champion.id,
+                inputs=(PROJECT_FILES, key),
+            )
+        )
     if champion.event is not None and champion.event.date is not None:
         outputs.append(
             Output(
@@ -257,7 +281,7 @@ def _champion_outputs(
                 inputs=(SETTINGS, key),
             )
         )
-    for alias in champion.aliases:
+    for alias in () if site.settings.partner else champion.aliases:
         old = PurePosixPath("champions", alias)
         for piece in (None, *pieces):
             outputs.append(

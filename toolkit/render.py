@@ -15,6 +15,7 @@ from markupsafe import Markup
 from toolkit import markup, merge
 from toolkit.errors import Problem
 from toolkit.ics import event_calendar
+from toolkit.kits import kit_files, kit_zip
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
 from toolkit.pages import CONTENT_DIR, Page
 from toolkit.plan import (
@@ -121,6 +122,7 @@ class Renderer:
             "robots": self._robots,
             "not-found": self._not_found,
             "print-preview": self._print_preview,
+            "kit-zip": self._kit_zip,
         }
         self.page_counts: dict[PurePosixPath, int] = {}
         """Pages in each PDF of this build, filled in by the build once PDFs are made."""
@@ -207,11 +209,11 @@ class Renderer:
         colors = champion.colors
         return {
             "profile": champion,
-            "home_url": champion_url(champion.id),
+            "home_url": champion_url(self.site, champion.id),
             "pieces": [
                 {
                     "title": self._page_parts(p).title(context),
-                    "url": champion_url(champion.id, p),
+                    "url": champion_url(self.site, champion.id, p),
                     "description": self._page_parts(p).description(context),
                 }
                 for p in pieces_for(self.site, champion)
@@ -256,17 +258,21 @@ class Renderer:
         champion = self.site.champions_by_id[output.champion or ""]
         host = urlsplit(self.settings.base_url).hostname or "toolkit"
         return event_calendar(
-            champion, self.settings.name, self._absolute(champion_url(champion.id)), host
+            champion, self.settings.name, self._absolute(champion_url(self.site, champion.id)), host
         )
 
     def _alias(self, output: Output) -> str:
         piece = self._pages[output.page] if output.page else None
-        target = champion_url(output.champion or "", piece)
+        target = champion_url(self.site, output.champion or "", piece)
         values = self._base_context(output, None)
         values["target"] = target
         values["canonical"] = self._absolute(target)
         values["page"] = page_values(self.site.champions_by_id[output.champion or ""].name)
         return self._finish("redirect.html", values, None)
+
+    def _kit_zip(self, output: Output) -> bytes:
+        champion = self.site.champions_by_id[output.champion or ""]
+        return kit_zip(kit_files(self.site, champion), f"{champion.id}-kit")
 
     # -- print kits -----------------------------------------------------------------------
 
@@ -276,7 +282,7 @@ class Renderer:
         pieces = (
             pieces_for(self.site, champion, "print") if champion else self.site.section("print")
         )
-        folder = print_folder(champion_id)
+        folder = print_folder(self.site, champion_id)
         context = {"champion": merged, "campaign": self.campaign}
         kit = []
         for piece in pieces:
@@ -345,7 +351,7 @@ class Renderer:
         primary = colors.primary if colors else DEFAULT_BRAND[0]
         accent = (colors.accent or colors.primary) if colors else DEFAULT_BRAND[1]
         qr_url = merged.url
-        folder = print_folder(champion.id if champion else None)
+        folder = print_folder(self.site, champion.id if champion else None)
         values.update(
             {
                 "mode": "screen" if screen else "pdf",
@@ -374,7 +380,7 @@ class Renderer:
                     for s in print_sizes(self.site, piece)
                     if folder / f"{piece.name}-{s}.pdf" in self._planned
                 ],
-                "back_href": root + (champion_url(champion.id) if champion else "kit/"),
+                "back_href": root + (champion_url(self.site, champion.id) if champion else "kit/"),
             }
         )
         return values
@@ -469,8 +475,8 @@ class Renderer:
 
         def piece_url(match: Any) -> str:
             name = match[1]
-            if champion is not None and name in pieces:
-                return root + champion_url(champion.id) + name + "/"
+            if champion is not None and (name in pieces or self.settings.partner):
+                return root + champion_url(self.site, champion.id) + name + "/"
             return root + "kit/" + name + "/"
 
         return markup.KIT_LINK.sub(piece_url, html)
@@ -549,7 +555,7 @@ def _merge_champion(champion: Champion, site: Site) -> MergeChampion:
         website=champion.website,
         email=champion.email,
         phone=champion.phone,
-        url=site.settings.base_url + champion_url(champion.id),
+        url=site.settings.base_url + champion_url(site, champion.id),
         event=merge_event,
     )
 

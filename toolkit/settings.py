@@ -69,6 +69,8 @@ class Settings:
     """Print kit settings."""
     generic: dict[str, str] = field(default_factory=dict)
     """Wording that stands in for champion fields on campaign-wide pages, by field name."""
+    partner: str | None = None
+    """In a partner's own project (a forked kit): their champion id; their microsite is home."""
     source: Location = field(default=Location(PurePosixPath(SETTINGS_FILE)))
 
     @property
@@ -112,6 +114,7 @@ def load_settings(project: Path) -> Settings:
         email=f.email("email"),
         print=_print(f.mapping("print")),
         generic=_generic(f.mapping("generic")),
+        partner=f.text("partner"),
         source=doc.loc(),
     )
     problems.raise_if_errors()
@@ -131,6 +134,7 @@ _KEYS = (
     "email",
     "print",
     "generic",
+    "partner",
 )
 
 

@@ -15,6 +15,8 @@ from toolkit.settings import Settings, load_settings
 from toolkit.themes import Theme, load_theme
 
 # Never published, wherever they are under content/.
+CONFLICT_SUFFIX = ".upstream"
+"""`toolkit update` writes upstream's version of a conflicting file beside it with this suffix."""
 _PRIVATE_NAMES = (".env", ".git", ".hg", ".svn", ".DS_Store", "Thumbs.db", "desktop.ini")
 
 
@@ -61,6 +63,11 @@ def load_site(project: Path) -> Site:
         theme = load_theme(project, settings.theme)
     except ToolkitError as exc:
         problems.absorb(exc)
+    partner = settings.partner
+    if partner is not None and not any(c.id == partner for c in champions):
+        problems.error(
+            settings.source, f"`partner: {partner}` names no champion in content/champions/"
+        )
     assets = find_assets(project, problems)
     _check_image(settings.image, settings.source, assets, problems)
     problems.raise_if_errors()
@@ -89,6 +96,16 @@ def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
         here = Path(folder)
         for name in sorted(files):
             if _private(name) or name.endswith(".md"):
+                continue
+            if name.endswith(CONFLICT_SUFFIX):
+                # Left by `toolkit update`: never published, and not to be forgotten.
+                problems.warning(
+                    Location(
+                        CONTENT_DIR / PurePosixPath(here.relative_to(content).as_posix()) / name
+                    ),
+                    "unresolved update conflict: merge it into "
+                    f"{name.removesuffix(CONFLICT_SUFFIX)} by hand, then delete it",
+                )
                 continue
             file = here / name
             relative = PurePosixPath(file.relative_to(content).as_posix())

@@ -16,10 +16,11 @@ LAYERS = [
     {"pages"},
     {"site"},
     {"plan", "digests"},
-    {"markup", "templates", "ics", "printkit"},
+    {"markup", "templates", "ics", "printkit", "kits"},
     {"render"},
     {"output"},
-    {"build", "scaffold", "check"},
+    {"build", "scaffold", "check", "fork"},
+    {"update"},
     {"serve"},
     {"cli"},
 ]

@@ -91,7 +91,7 @@ def run(project: Path, *, external: bool = False, today: dt.date | None = None) 
         if output.file is not None:
             continue
         try:
-            html = renderer.render(output).decode("utf-8")
+            data = renderer.render(output)
         except ToolkitError as error:
             # One broken template fails every page that uses it: say it once.
             for problem in error.problems:
@@ -99,8 +99,9 @@ def run(project: Path, *, external: bool = False, today: dt.date | None = None) 
                     seen.add(str(problem))
                     problems.items.append(problem)
             continue
-        pages += output.path.suffix == ".html" and output.kind != "alias"
-        rendered.append((output.origin, html))
+        if output.path.suffix == ".html":
+            pages += output.kind != "alias"
+            rendered.append((output.origin, data.decode("utf-8")))
     problems.extend(renderer.problems)
     problems.extend(past_events(site, today or dt.date.today()))
     checked = 0

@@ -98,7 +98,8 @@ def download(url: str) -> bytes:
     chunks, size = [], 0
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
-            while chunk := response.read(64 * 1024):
+            # read1 returns what has arrived, so the deadline is checked as data trickles in.
+            while chunk := response.read1(64 * 1024):
                 size += len(chunk)
                 if size > MAX_DOWNLOAD:
                     raise ToolkitError.at(_where(url), "the download is larger than any kit")

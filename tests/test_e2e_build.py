@@ -217,12 +217,16 @@ def test_web_citizenship(built):
     assert not_found.find("link", rel="stylesheet")["href"] == "/shop-local/static/style.css"
 
 
-def test_champion_words_carry_their_language(built):
+def test_a_champions_language_is_the_language_of_their_pages(built):
     page = html(built, "champions/panaderia-la-esperanza/index.html")
-    # The page around it is in the campaign's language until it is translated.
-    assert page.find("html")["lang"] == "en"
-    assert page.find("section", class_="champion-message")["lang"] == "es"
+    assert page.find("html")["lang"] == "es"
+    assert page.find("section", class_="champion-message").get("lang") is None
+    # A piece with no Spanish version falls back to English, and says so.
+    piece = html(built, "champions/panaderia-la-esperanza/press-release/index.html")
+    assert piece.find("html")["lang"] == "es"
+    assert piece.find("article")["lang"] == "en"
     other = html(built, "champions/riverside-chamber/index.html")
+    assert other.find("html")["lang"] == "en"
     assert other.find("section", class_="champion-message").get("lang") is None
 
 

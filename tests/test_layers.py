@@ -13,6 +13,7 @@ LAYERS = [
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},
+    {"messages"},
     {"pages"},
     {"site"},
     {"plan", "digests"},

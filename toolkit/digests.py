@@ -67,7 +67,13 @@ def input_digests(site: Site) -> Mapping[str, str]:
     digests = {
         SETTINGS: _hash(settings),
         THEME: _hash(_tree(site.theme.folders)),
-        NAV: _hash([(p.name, p.title, p.nav_title, p.order, p.nav) for p in site.section("site")]),
+        NAV: _hash(
+            [
+                (p.name, p.lang, p.title, p.nav_title, p.order, p.nav)
+                for p in site.pages
+                if p.section == "site"
+            ]
+        ),
         ROSTER: _hash(champions),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 from typing import Any
 
+import babel
+import babel.dates
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -81,15 +83,29 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def format_date(value: dt.date) -> str:
-    """Write a date out in full: Saturday, November 28, 2026."""
-    return f"{value:%A, %B} {value.day}, {value.year}"
+def format_date(value: dt.date, lang: str = "en") -> str:
+    """Write a date out in full, as the language does: Saturday, November 28, 2026."""
+    return _plain(babel.dates.format_date(value, "full", locale=_locale(lang)))
 
 
-def format_time(value: dt.time) -> str:
-    """Write a time for people: 9:00 AM."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+def format_time(value: dt.time, lang: str = "en") -> str:
+    """Write a time for people, as the language does: 9:00 AM, 14:30."""
+    return _plain(babel.dates.format_time(value, "short", locale=_locale(lang)))
+
+
+def _locale(lang: str) -> str:
+    # `en-GB` → `en_GB`; an unknown language falls back to English rather than failing a build.
+    code = lang.replace("-", "_")
+    try:
+        babel.Locale.parse(code)
+    except (ValueError, babel.UnknownLocaleError):
+        return "en"
+    return code
+
+
+def _plain(text: str) -> str:
+    # CLDR puts a narrow no-break space before AM/PM; print fonts often lack that character.
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def make_environment(*, html: bool) -> SandboxedEnvironment:

@@ -24,6 +24,7 @@ ROSTER_DIR = "champions"
 
 SECTIONS = ("site", "kit", "print")
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.md$")
 _FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -60,6 +61,8 @@ class Page:
     """Anything else a custom template needs."""
     body: str = ""
     body_line: int = 1
+    lang: str = "en"
+    """The language the page is written in: `about.es.md` is the Spanish `about`."""
 
     @property
     def path(self) -> PurePosixPath:
@@ -68,9 +71,21 @@ class Page:
 
     @property
     def url(self) -> str:
-        """The campaign-wide URL path, relative to the site root: `about/`, `kit/press-release/`."""
+        """The campaign-wide URL path, relative to the site root: `about/`, `kit/press-release/`.
+
+        Translations live under their language's folder: `es/about/`.
+        """
         prefix = "" if self.section == "site" else f"{self.section}/"
-        return f"{prefix}{self.name}/" if self.name else prefix
+        path = f"{prefix}{self.name}/" if self.name else prefix
+        return path if self.default_language else f"{self.lang}/{path}"
+
+    default_language: bool = True
+    """Whether the page is in the campaign's first language (the others are translations)."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What a page and its translations share: (section, name)."""
+        return self.section, self.name
 
     def is_for(self, kind: str) -> bool:
         """Return whether a toolkit piece applies to a champion of `kind`."""
@@ -104,28 +119,58 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
 
 
-def load_pages(project: Path) -> tuple[Page, ...]:
-    """Read every page under `content/`, drafts included, with all problems reported at once."""
-    problems = Problems()
+def load_pages(
+    project: Path, languages: tuple[str, ...] = ("en",), problems: Problems | None = None
+) -> tuple[Page, ...]:
+    """Read every page under `content/`, drafts and translations included, all problems at once.
+
+    `languages` are the campaign's; the first is the language of files without a code.
+    Problems go into `problems` when given (warnings included); otherwise errors are raised.
+    """
+    own = problems is None
+    problems = Problems() if problems is None else problems
     pages = []
     for file in page_files(project):
         try:
-            pages.append(load_page(project, file, problems))
+            pages.append(load_page(project, file, problems, languages))
         except ToolkitError as exc:
             problems.absorb(exc)
-    problems.raise_if_errors()
-    return tuple(sorted(pages, key=lambda p: (p.section, p.order, p.title.lower(), p.name)))
+    seen: dict[tuple[str, str, str], Page] = {}
+    for page in pages:
+        first = seen.setdefault((*page.key, page.lang), page)
+        if first is not page:
+            problems.error(
+                page.source,
+                f"{page.path} and {first.path} are the same page ({page.lang}); rename one",
+            )
+    if own:
+        problems.raise_if_errors()
+    return tuple(sorted(pages, key=lambda p: (p.section, p.order, p.title.lower(), p.name, p.lang)))
 
 
-def load_page(project: Path, file: Path, problems: Problems) -> Page:
+def load_page(
+    project: Path, file: Path, problems: Problems, languages: tuple[str, ...] = ("en",)
+) -> Page:
     """Read one Markdown file."""
     path = PurePosixPath(file.relative_to(project).as_posix())
+    lang = languages[0]
+    code = _LANG_SUFFIX.search(path.name)
+    path_for_name = path
+    if code is not None and code[1] in languages:
+        lang = code[1]
+        path_for_name = path.with_name(_LANG_SUFFIX.sub(".md", path.name))
+    elif code is not None and len(code[1]) == 2:
+        problems.warning(
+            Location(path),
+            f"{code[1]!r} is not one of the campaign's languages, so this is a page of its own; "
+            "add it to `languages` in toolkit.yaml to make it a translation",
+        )
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
     parts = split(text, path)
-    section, name = _section_and_name(path)
+    section, name = _section_and_name(path_for_name)
     f = Fields(parts.meta, (), problems, "front matter")
     f.check_keys(_KEYS)
     kinds = f.text_list("kinds")
@@ -169,6 +214,8 @@ def load_page(project: Path, file: Path, problems: Problems) -> Page:
         extra=MappingProxyType(extra),
         body=parts.body,
         body_line=parts.body_line,
+        lang=lang,
+        default_language=lang == languages[0],
     )
 
 

@@ -67,6 +67,8 @@ class Output:
     """For copied files: the file to copy."""
     size: str | None = None
     """For print outputs: the paper size."""
+    lang: str | None = None
+    """The language of the output; None for the campaign's first language."""
     inputs: tuple[str, ...] = ()
     """What this output depends on: source paths and the input keys above."""
 
@@ -101,6 +103,12 @@ def pieces_for(site: Site, champion: Champion, section: str = "kit") -> tuple[Pa
     return tuple(p for p in site.section(section) if p.is_for(champion.kind))
 
 
+def champion_language(site: Site, champion: Champion) -> str | None:
+    """Return the language of a champion's pages, or None for the campaign's first language."""
+    lang = champion.language
+    return lang if lang in site.settings.languages[1:] else None
+
+
 def print_sizes(site: Site, piece: Page) -> tuple[str, ...]:
     """Return the paper sizes a print piece is made in."""
     return piece.sizes or site.settings.print.sizes
@@ -121,12 +129,15 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
     files = tuple(
         file_key(CONTENT_DIR / f) for f in (champion.logo if champion else None,) if f is not None
     )
+    lang = champion_language(site, champion) if champion else None
     outputs = []
     for piece in pieces:
+        piece = site.translation(piece, lang)
         common = {
             "origin": champion.source if champion else site.settings.source,
             "page": piece.path,
             "champion": champion.id if champion else None,
+            "lang": lang,
         }
         outputs.append(
             Output(
@@ -198,6 +209,9 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
             outputs.extend(_champion_outputs(site, champion, prints, pdfs))
+    if not partner:
+        for lang in site.settings.languages[1:]:
+            outputs.extend(_language_outputs(site, lang, prints))
     for asset in site.assets:
         source = CONTENT_DIR / asset
         outputs.append(
@@ -228,14 +242,50 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
     return _checked(outputs)
 
 
-def _generated(path: str, kind: str, origin: Location, *inputs: str) -> Output:
-    return Output(path=PurePosixPath(path), kind=kind, origin=origin, inputs=(*BASE, *inputs))
+def _generated(
+    path: str, kind: str, origin: Location, *inputs: str, lang: str | None = None
+) -> Output:
+    return Output(
+        path=PurePosixPath(path), kind=kind, origin=origin, inputs=(*BASE, *inputs), lang=lang
+    )
+
+
+def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Output]:
+    """Return the campaign site in another language: `es/`, with every translated page."""
+    settings = site.settings.source
+    outputs = []
+    home = next((p for p in site.section("site") if p.name == ""), None)
+    if home is None or not site.translated(home, lang):
+        outputs.append(_generated(f"{lang}/index.html", "page", settings, ROSTER, lang=lang))
+    for page in (*site.section("site"), *site.section("kit")):
+        if not site.translated(page, lang):
+            continue
+        translation = site.translation(page, lang)
+        outputs.append(
+            Output(
+                path=page_output_path(translation.url),
+                kind="page" if page.section == "site" else "kit",
+                origin=translation.source,
+                page=translation.path,
+                inputs=(*BASE, file_key(translation.path), *((ROSTER,) if not page.name else ())),
+                lang=lang,
+            )
+        )
+    if site.section("kit"):
+        outputs.append(
+            _generated(f"{lang}/kit/index.html", "kit-index", settings, *prints, lang=lang)
+        )
+    outputs.append(
+        _generated(f"{lang}/champions/index.html", "directory", settings, ROSTER, lang=lang)
+    )
+    return outputs
 
 
 def _champion_outputs(
     site: Site, champion: Champion, prints: tuple[str, ...], pdfs: bool
 ) -> list[Output]:
     key = champion_key(champion.id)
+    lang = champion_language(site, champion)
     # A partner's own project has every piece (so links between pages hold); the microsite
     # still lists only the pieces meant for their kind.
     pieces = site.section("kit") if site.settings.partner else pieces_for(site, champion)
@@ -247,17 +297,20 @@ def _champion_outputs(
             origin=champion.source,
             champion=champion.id,
             inputs=(*BASE, key, region_key(champion.region), *prints),
+            lang=lang,
         )
     ]
     for piece in pieces:
+        translation = site.translation(piece, lang)
         outputs.append(
             Output(
                 path=folder / piece.name / "index.html",
                 kind="kit",
                 origin=champion.source,
-                page=piece.path,
+                page=translation.path,
                 champion=champion.id,
-                inputs=(*BASE, key, file_key(piece.path)),
+                inputs=(*BASE, key, file_key(translation.path)),
+                lang=lang,
             )
         )
     outputs.extend(print_outputs(site, champion, pdfs))

@@ -17,6 +17,7 @@ from toolkit.errors import Problem
 from toolkit.ics import event_calendar
 from toolkit.kits import kit_files, kit_zip
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
+from toolkit.messages import Translate, translator
 from toolkit.pages import CONTENT_DIR, Page
 from toolkit.plan import (
     Output,
@@ -52,6 +53,7 @@ GENERIC = {
 }
 """Campaign-wide wording for champion fields; `generic:` in toolkit.yaml overrides it."""
 
+_TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""
 
@@ -72,6 +74,7 @@ def page_values(
         "source": source,
         "extra": source.extra if source else {},
         "image": source.image if source else None,
+        "lang": source.lang if source else None,
     }
 
 
@@ -97,8 +100,14 @@ class Renderer:
         for name in self.env.list_templates():
             # A broken template is reported before anything renders, even if no page uses it.
             get_template(self.env, name, site.project)
-        self.campaign = _campaign(site)
-        self.generic = _generic(site)
+        self.default_lang = site.settings.language
+        self._translators = {
+            lang: translator(site.messages.get(lang, {})) for lang in site.settings.languages
+        }
+        self._campaigns = {lang: _campaign(site, lang) for lang in site.settings.languages}
+        self._generics = {
+            lang: _generic(site, lang, self._translators[lang]) for lang in site.settings.languages
+        }
         self.problems: list[Problem] = []
         """What rendering found in content (broken links, images without alt text)."""
         self._parts: dict[PurePosixPath, _PageParts] = {}
@@ -107,6 +116,8 @@ class Renderer:
         self._drafts = {p.path for p in site.drafts}
         self._assets = set(site.assets)
         self._nav = [p for p in site.section("site") if p.nav and p.name]
+        self._pieces = {p.name: p for p in site.section("kit")}
+        self._alternates = self._alternate_urls(plan)
         self._by_region: dict[str, list[Champion]] = {}
         for champion in site.champions:
             self._by_region.setdefault(champion.region or "", []).append(champion)
@@ -148,8 +159,9 @@ class Renderer:
     def _page(self, output: Output) -> str:
         page = self._pages[output.page] if output.page else None
         champion = self.site.champions_by_id[output.champion] if output.champion else None
-        merge_champion = self._merge(champion)
-        context = {"champion": merge_champion, "campaign": self.campaign}
+        lang = self._lang(output)
+        merge_champion = self._merge(champion, lang)
+        context = {"champion": merge_champion, "campaign": self._campaigns[lang]}
         values = self._base_context(output, champion)
         if page is None:
             layout = "home"
@@ -167,17 +179,26 @@ class Renderer:
                 page,
             )
         if champion is not None:
-            values.update(self._champion_context(champion, merge_champion))
+            values.update(self._champion_context(champion, merge_champion, lang))
         values["merge"] = merge_champion
         return self._finish(layout + ".html", values, champion)
 
-    def _merge(self, champion: Champion | None) -> MergeChampion:
-        return _merge_champion(champion, self.site) if champion else self.generic
+    def _lang(self, output: Output) -> str:
+        return output.lang or self.default_lang
+
+    def _merge(self, champion: Champion | None, lang: str) -> MergeChampion:
+        if champion is None:
+            return self._generics[lang]
+        return _merge_champion(champion, self.site, lang)
 
     def _page_parts(self, page: Page) -> _PageParts:
         parts = self._parts.get(page.path)
         if parts is None:
-            converted = markup.convert(page.body, page.path, self._resolve, page.body_line)
+
+            def resolve(target: PurePosixPath) -> str | None:
+                return self._resolve(target, page.lang)
+
+            converted = markup.convert(page.body, page.path, resolve, page.body_line)
             parts = _PageParts(
                 body=merge.compile_html(converted.html, page.path),
                 title=merge.compile_text(page.title, page.path),
@@ -189,12 +210,13 @@ class Renderer:
                 self.problems.extend(converted.problems)
         return parts
 
-    def _resolve(self, target: PurePosixPath) -> str | None:
+    def _resolve(self, target: PurePosixPath, lang: str) -> str | None:
         page = self._pages.get(target) or self._pages.get(target / "index.md")
         if page is not None:
             if page.section == "kit":
                 return markup.KIT + page.name + markup.KIT_END
-            return markup.ROOT + page.url
+            # A translated page links to the same language's version where there is one.
+            return markup.ROOT + self.site.translation(page, lang).url
         if target in self._drafts:
             return None
         relative = PurePosixPath(target).relative_to(CONTENT_DIR) if target != CONTENT_DIR else None
@@ -204,21 +226,25 @@ class Renderer:
 
     # -- champions -------------------------------------------------------------------------
 
-    def _champion_context(self, champion: Champion, merged: MergeChampion) -> dict[str, Any]:
-        context = {"champion": merged, "campaign": self.campaign}
+    def _champion_context(
+        self, champion: Champion, merged: MergeChampion, lang: str
+    ) -> dict[str, Any]:
+        context = {"champion": merged, "campaign": self._campaigns[lang]}
         colors = champion.colors
         return {
             "profile": champion,
             "home_url": champion_url(self.site, champion.id),
             "pieces": [
                 {
-                    "title": self._page_parts(p).title(context),
+                    "title": self._page_parts(self.site.translation(p, lang)).title(context),
                     "url": champion_url(self.site, champion.id, p),
-                    "description": self._page_parts(p).description(context),
+                    "description": self._page_parts(self.site.translation(p, lang)).description(
+                        context
+                    ),
                 }
                 for p in pieces_for(self.site, champion)
             ],
-            "print_kit": self._print_kit(champion.id, merged),
+            "print_kit": self._print_kit(champion.id, merged, lang),
             "logo_url": champion.logo.as_posix() if champion.logo else None,
             "brand": (
                 {"primary": colors.primary, "accent": colors.accent or colors.primary}
@@ -229,14 +255,16 @@ class Renderer:
 
     def _microsite(self, output: Output) -> str:
         champion = self.site.champions_by_id[output.champion or ""]
-        merged = self._merge(champion)
+        lang = self._lang(output)
+        merged = self._merge(champion, lang)
         values = self._base_context(output, champion)
-        values.update(self._champion_context(champion, merged))
-        where = f" in {champion.city}" if champion.city else ""
+        values.update(self._champion_context(champion, merged, lang))
+        _ = self._translators[lang]
         values["merge"] = merged
-        values["page"] = page_values(
-            champion.name, f"{champion.name} is taking part in {self.settings.name}{where}."
+        about = _("{name} is taking part in {campaign}.").format(
+            name=champion.name, campaign=self.settings.name
         )
+        values["page"] = page_values(champion.name, about)
         values["message"] = _champion_html(champion.message)
         values["businesses"] = [
             {**dataclasses.asdict(b), "description": _champion_html(b.description)}
@@ -276,14 +304,17 @@ class Renderer:
 
     # -- print kits -----------------------------------------------------------------------
 
-    def _print_kit(self, champion_id: str | None, merged: MergeChampion) -> list[dict[str, Any]]:
+    def _print_kit(
+        self, champion_id: str | None, merged: MergeChampion, lang: str
+    ) -> list[dict[str, Any]]:
         """List a print kit's pieces with their preview page and PDFs (size, page count)."""
         champion = self.site.champions_by_id[champion_id] if champion_id else None
         pieces = (
             pieces_for(self.site, champion, "print") if champion else self.site.section("print")
         )
         folder = print_folder(self.site, champion_id)
-        context = {"champion": merged, "campaign": self.campaign}
+        context = {"champion": merged, "campaign": self._campaigns[lang]}
+        _ = self._translators[lang]
         kit = []
         for piece in pieces:
             pdfs = []
@@ -292,11 +323,11 @@ class Renderer:
                 if path in self._planned:
                     pages = self.page_counts.get(path)
                     pdfs.append(
-                        {"url": path.as_posix(), "label": paper(size).label, "pages": pages}
+                        {"url": path.as_posix(), "label": _(paper(size).label), "pages": pages}
                     )
             kit.append(
                 {
-                    "title": self._page_parts(piece).title(context),
+                    "title": self._page_parts(self.site.translation(piece, lang)).title(context),
                     "preview_url": f"{folder / piece.name}/",
                     "pdfs": pdfs,
                 }
@@ -329,9 +360,11 @@ class Renderer:
         self, output: Output, piece: Page, size: str, *, screen: bool
     ) -> dict[str, Any]:
         champion = self.site.champions_by_id[output.champion] if output.champion else None
-        merged = self._merge(champion)
-        context = {"champion": merged, "campaign": self.campaign}
+        lang = self._lang(output)
+        merged = self._merge(champion, lang)
+        context = {"champion": merged, "campaign": self._campaigns[lang]}
         parts = self._page_parts(piece)
+        _ = self._translators[lang]
         values = self._base_context(output, champion)
         sheet = paper(size)
         root = values["root"]
@@ -376,7 +409,10 @@ class Renderer:
                     "accent_on_paper": accent if contrast(accent, "#ffffff") >= 3 else primary,
                 },
                 "pdfs": [
-                    {"href": f"../{piece.name.rsplit('/', 1)[-1]}-{s}.pdf", "label": paper(s).label}
+                    {
+                        "href": f"../{piece.name.rsplit('/', 1)[-1]}-{s}.pdf",
+                        "label": _(paper(s).label),
+                    }
                     for s in print_sizes(self.site, piece)
                     if folder / f"{piece.name}-{s}.pdf" in self._planned
                 ],
@@ -388,37 +424,54 @@ class Renderer:
     # -- campaign-wide pages ---------------------------------------------------------------
 
     def _kit_index(self, output: Output) -> str:
+        lang = self._lang(output)
+        _ = self._translators[lang]
         values = self._base_context(output, None)
-        values["page"] = page_values("Toolkit", f"Ready-to-use pieces for {self.settings.name}.")
-        context = {"champion": self.generic, "campaign": self.campaign}
-        values["print_kit"] = self._print_kit(None, self.generic)
+        values["page"] = page_values(
+            _("Toolkit"),
+            _("Ready-to-use pieces for {campaign}.").format(campaign=self.settings.name),
+        )
+        generic = self._generics[lang]
+        context = {"champion": generic, "campaign": self._campaigns[lang]}
+        values["print_kit"] = self._print_kit(None, generic, lang)
+        translated = [self.site.translation(p, lang) for p in self.site.section("kit")]
         values["pieces"] = [
             {
                 "title": self._page_parts(p).title(context),
                 "url": p.url,
                 "description": self._page_parts(p).description(context),
-                "kinds": [KINDS.get(k, k) for k in p.kinds],
+                "kinds": [_(KINDS.get(k, k)) for k in p.kinds],
             }
-            for p in self.site.section("kit")
+            for p in translated
         ]
         return self._finish("kit-index.html", values, None)
 
     def _directory(self, output: Output) -> str:
+        _ = self._translators[self._lang(output)]
         values = self._base_context(output, None)
-        values["page"] = page_values("Champions", f"Every local champion of {self.settings.name}.")
+        values["page"] = page_values(
+            _("Champions"),
+            _("Every local champion of {campaign}.").format(campaign=self.settings.name),
+        )
         values["groups"] = [
-            (region or "Other places", sorted(members, key=lambda c: c.name.lower()))
+            (region or _("Other places"), sorted(members, key=lambda c: c.name.lower()))
             for region, members in sorted(
                 self._by_region.items(), key=lambda kv: (not kv[0], kv[0].lower())
             )
         ]
-        kinds = {c.kind: c.kind_label for c in self.site.champions}
+        kinds = {c.kind: _(c.kind_label) for c in self.site.champions}
         values["kinds"] = sorted(kinds.items(), key=lambda kv: kv[1])
         return self._finish("directory.html", values, None)
 
     def _sitemap(self, output: Output) -> str:
         values = self._base_context(output, None)
-        values["urls"] = [self._absolute(_dir_url(o.path)) for o in self._sitemap_outputs]
+        values["urls"] = [
+            (
+                self._absolute(_dir_url(o.path)),
+                [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
+            )
+            for o in self._sitemap_outputs
+        ]
         return render_template(
             get_template(self.env, "sitemap.xml", self.site.project), values, self.site.project
         )
@@ -430,7 +483,7 @@ class Renderer:
         # Hosts show 404.html at whatever address was missing: link from the site's root path.
         values = self._base_context(output, None)
         values["root"] = self.settings.base_path
-        values["page"] = page_values("Page not found")
+        values["page"] = page_values(self._translators[self.default_lang]("Page not found"))
         return self._finish("404.html", values, None)
 
     # -- shared ----------------------------------------------------------------------------
@@ -440,19 +493,22 @@ class Renderer:
         depth = len(output.path.parts) - 1
         root = "../" * depth if depth else "./"
         image = self.settings.image
+        lang = self._lang(output)
         return {
-            "campaign": self.campaign,
+            "campaign": self._campaigns[lang],
             "settings": self.settings,
             "root": root,
             "url": url,
             "canonical": self._absolute(url),
-            # Pages are written in the campaign's language; a champion's own words carry theirs.
-            "lang": self.settings.language,
+            "lang": lang,
+            "_": self._translators[lang],
             "champion_lang": champion.language if champion and champion.language else None,
-            "nav": [
-                {"title": p.nav_title or p.title, "url": p.url, "current": url.startswith(p.url)}
-                for p in self._nav
+            "nav": self._nav_items(lang, url),
+            "alternates": [
+                {"lang": other, "url": alternate, "current": other == lang}
+                for other, alternate in self._alternates.get(output.path, ())
             ],
+            "lang_home": "" if lang == self.default_lang else f"{lang}/",
             "kit_pieces": self.site.section("kit"),
             "champion_count": len(self.site.champions),
             "share_image": self._absolute(image) if image else None,
@@ -462,12 +518,43 @@ class Renderer:
             "logo_url": None,
         }
 
+    def _nav_items(self, lang: str, url: str) -> list[dict[str, Any]]:
+        """Return the navigation in `lang`: each page's translation where there is one."""
+        items = []
+        for page in self._nav:
+            shown = self.site.translation(page, lang)
+            items.append(
+                {
+                    "title": shown.nav_title or shown.title,
+                    "url": shown.url,
+                    "current": url.startswith(shown.url),
+                }
+            )
+        return items
+
+    def _alternate_urls(self, plan: Plan) -> dict[PurePosixPath, list[tuple[str, str]]]:
+        """Return, for each campaign-wide page, its versions in every language (hreflang)."""
+        versions: dict[tuple[str, object], dict[str, str]] = {}
+        wanted = [o for o in plan.outputs if o.champion is None and o.kind in _TRANSLATED_KINDS]
+        for output in wanted:
+            page = self._pages.get(output.page) if output.page else None
+            key = (output.kind, page.key if page else None)
+            lang = output.lang or self.default_lang
+            versions.setdefault(key, {})[lang] = _dir_url(output.path)
+        alternates = {}
+        for output in wanted:
+            page = self._pages.get(output.page) if output.page else None
+            found = versions[(output.kind, page.key if page else None)]
+            if len(found) > 1:
+                alternates[output.path] = sorted(found.items())
+        return alternates
+
     def _finish(self, template_name: str, values: dict[str, Any], champion: Champion | None) -> str:
         template = get_template(self.env, template_name, self.site.project)
         html = render_template(template, values, self.site.project)
-        return self._links(html, values["root"], champion)
+        return self._links(html, values["root"], champion, values["lang"])
 
-    def _links(self, html: str, root: str, champion: Champion | None) -> str:
+    def _links(self, html: str, root: str, champion: Champion | None, lang: str) -> str:
         html = html.replace(markup.ROOT, root)
         if markup.KIT not in html:
             return html
@@ -477,6 +564,9 @@ class Renderer:
             name = match[1]
             if champion is not None and (name in pieces or self.settings.partner):
                 return root + champion_url(self.site, champion.id) + name + "/"
+            piece = self._pieces.get(name)
+            if piece is not None and self.site.translated(piece, lang):
+                return root + self.site.translation(piece, lang).url
             return root + "kit/" + name + "/"
 
         return markup.KIT_LINK.sub(piece_url, html)
@@ -495,24 +585,25 @@ def _dir_url(path: PurePosixPath) -> str:
     return text
 
 
-def _campaign(site: Site) -> MergeCampaign:
+def _campaign(site: Site, lang: str) -> MergeCampaign:
     s = site.settings
     return MergeCampaign(
         name=s.name,
         tagline=s.tagline,
         description=s.description,
-        date=format_date(s.date) if s.date else None,
+        date=format_date(s.date, lang) if s.date else None,
         url=s.base_url,
         email=s.email,
         date_iso=s.date.isoformat() if s.date else None,
     )
 
 
-def _generic(site: Site) -> MergeChampion:
-    words = {**GENERIC, **site.settings.generic}
+def _generic(site: Site, lang: str, _: Translate) -> MergeChampion:
+    words = {key: _(text) for key, text in GENERIC.items()}
+    words.update(site.settings.generic)
     date = words["event_date"]
     if "event_date" not in site.settings.generic and site.settings.date:
-        date = format_date(site.settings.date)
+        date = format_date(site.settings.date, lang)
     return MergeChampion(
         id="",
         name=words["name"],
@@ -532,23 +623,24 @@ def _generic(site: Site) -> MergeChampion:
     )
 
 
-def _merge_champion(champion: Champion, site: Site) -> MergeChampion:
+def _merge_champion(champion: Champion, site: Site, lang: str) -> MergeChampion:
     event = champion.event
     merge_event = None
     if event is not None:
         merge_event = MergeEvent(
-            date=format_date(event.date) if event.date else None,
-            time=format_time(event.time) if event.time else None,
-            end=format_time(event.end) if event.end else None,
+            date=format_date(event.date, lang) if event.date else None,
+            time=format_time(event.time, lang) if event.time else None,
+            end=format_time(event.end, lang) if event.end else None,
             place=event.place,
             address=event.address,
             date_iso=event.date.isoformat() if event.date else None,
         )
+    _ = translator(site.messages.get(lang, {}))
     return MergeChampion(
         id=champion.id,
         name=champion.name,
         kind=champion.kind,
-        kind_label=champion.kind_label,
+        kind_label=_(champion.kind_label),
         city=champion.city,
         region=champion.region,
         country=champion.country,

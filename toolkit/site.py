@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from toolkit.errors import Location, Problem, Problems, ToolkitError
+from toolkit.messages import load_messages
 from toolkit.pages import CONTENT_DIR, Page, load_pages
 from toolkit.roster import ROSTER_DIR, Champion, load_roster
 from toolkit.settings import Settings, load_settings
@@ -34,10 +35,27 @@ class Site:
     assets: tuple[PurePosixPath, ...]
     """Files under `content/` copied as they are, relative to `content/`."""
     theme: Theme
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    """The theme's interface strings, by language."""
     warnings: tuple = ()
+    _translations: Mapping[tuple[str, str, str], Page] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Each published page by (section, name, language)."""
 
     def section(self, name: str) -> tuple[Page, ...]:
-        return tuple(p for p in self.pages if p.section == name)
+        """Return the published pages of a section in the campaign's first language."""
+        return tuple(p for p in self.pages if p.section == name and p.default_language)
+
+    def translation(self, page: Page, lang: str | None) -> Page:
+        """Return `page` in `lang` where it is translated, else `page` itself (the fallback)."""
+        if lang is None or lang == page.lang:
+            return page
+        return self._translations.get((*page.key, lang), page)
+
+    def translated(self, page: Page, lang: str) -> bool:
+        """Return whether `page` has a translation in `lang` (or is in it)."""
+        return page.lang == lang or (*page.key, lang) in self._translations
 
     def page_by_source(self) -> Mapping[PurePosixPath, Page]:
         return {p.path: p for p in self.pages}
@@ -53,10 +71,7 @@ def load_site(project: Path) -> Site:
     problems.raise_if_errors()
     pages: tuple[Page, ...] = ()
     champions: tuple[Champion, ...] = ()
-    try:
-        pages = load_pages(project)
-    except ToolkitError as exc:
-        problems.absorb(exc)
+    pages = load_pages(project, settings.languages, problems)
     champions = load_roster(project, settings.languages, problems)
     theme = None
     try:
@@ -68,6 +83,7 @@ def load_site(project: Path) -> Site:
         problems.error(
             settings.source, f"`partner: {partner}` names no champion in content/champions/"
         )
+    messages = load_messages(theme, settings.languages, project, problems) if theme else {}
     assets = find_assets(project, problems)
     _check_image(settings.image, settings.source, assets, problems)
     problems.raise_if_errors()
@@ -76,11 +92,13 @@ def load_site(project: Path) -> Site:
         project=project,
         settings=settings,
         pages=tuple(p for p in pages if not p.draft),
+        _translations=MappingProxyType({(*p.key, p.lang): p for p in pages if not p.draft}),
         drafts=tuple(p for p in pages if p.draft),
         champions=champions,
         champions_by_id=MappingProxyType({c.id: c for c in champions}),
         assets=assets,
         theme=theme,
+        messages=MappingProxyType(dict(messages)),
         warnings=tuple(problems.warnings),
     )
 

@@ -32,7 +32,7 @@ def test_a_good_campaign_passes(project, run_toolkit):
     source = project("campaign")
     result = run_toolkit("check", source)
     assert result.exit_code == 0, result.stderr
-    assert result.output.startswith("0 errors, ")
+    assert result.output.splitlines()[-1].startswith("0 errors, ")
     assert "pages and 5 champions." in result.output
     assert not (source / "output").exists()
     assert not (source / ".toolkit-cache").exists()
@@ -103,7 +103,8 @@ def test_past_events_are_warnings(project):
         "content/champions/east.yaml:1:3: warning: the event of Riverside Chamber of Commerce "
         "is on 2026-11-28, which has passed"
     ) in messages
-    assert not check.run(source, today=dt.date(2026, 11, 1)).problems
+    later = check.run(source, today=dt.date(2026, 11, 1)).problems
+    assert not [p for p in later if "has passed" in p.message]
 
 
 class _Site(BaseHTTPRequestHandler):

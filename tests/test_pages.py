@@ -51,9 +51,13 @@ def test_file_maps_to_section_name_and_url(tmp_path, path, section, name, url):
 
 
 def test_the_campaign_fixture_loads_with_every_page(project):
-    found = load_pages(project("campaign"))
+    found = load_pages(project("campaign"), ("en", "es"))
 
-    assert [(p.section, p.name, p.draft) for p in found] == [
+    assert [(p.section, p.name, p.draft) for p in found if p.lang == "es"] == [
+        ("kit", "press-release", False),
+        ("site", "about", False),
+    ]
+    assert [(p.section, p.name, p.draft) for p in found if p.lang == "en"] == [
         ("kit", "press-release", False),
         ("kit", "social-posts", False),
         ("kit", "proclamation", False),

@@ -13,9 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import nodes
+
 from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.plan import make_plan
-from toolkit.render import Renderer
+from toolkit.printkit import PAPER_LABELS
+from toolkit.render import GENERIC, RENDER_STRINGS, Renderer
+from toolkit.roster import KINDS
 from toolkit.site import Site, load_site
 
 EXTERNAL_TIMEOUT = 10.0
@@ -104,6 +108,7 @@ def run(project: Path, *, external: bool = False, today: dt.date | None = None) 
             rendered.append((output.origin, data.decode("utf-8")))
     problems.extend(renderer.problems)
     problems.extend(past_events(site, today or dt.date.today()))
+    problems.extend(untranslated(site, renderer))
     checked = 0
     if external:
         links = external_links(rendered)
@@ -129,6 +134,47 @@ def past_events(site: Site, today: dt.date) -> Iterable[Problem]:
                 f"the event of {champion.name} is on {event.date.isoformat()}, which has passed",
                 "warning",
             )
+
+
+def untranslated(site: Site, renderer: Renderer) -> Iterable[Problem]:
+    """List, per extra language, the pages and interface strings that have no translation."""
+    strings = sorted(interface_strings(renderer))
+    for lang in site.settings.languages[1:]:
+        for page in site.pages:
+            if page.default_language and not site.translated(page, lang):
+                suggestion = page.path.with_name(f"{page.path.stem}.{lang}.md")
+                yield Problem(
+                    page.source,
+                    f"not translated into {lang!r}; the {lang!r} pages show it in "
+                    f"{site.settings.language!r} (translate it as {suggestion})",
+                    "warning",
+                )
+        messages = site.messages.get(lang, {})
+        missing = [text for text in strings if text not in messages]
+        if missing:
+            shown = ", ".join(repr(text) for text in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            yield Problem(
+                site.settings.source,
+                f"{len(missing)} interface strings have no {lang!r} translation in the theme's "
+                f"messages/{lang}.yaml: {shown}{more}",
+                "warning",
+            )
+
+
+def interface_strings(renderer: Renderer) -> set[str]:
+    """Return every `_("…")` string of the theme's templates and of the renderer."""
+    found = set(RENDER_STRINGS) | set(GENERIC.values()) | set(KINDS.values())
+    found |= set(PAPER_LABELS.values())
+    env = renderer.env
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        for call in env.parse(source).find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "_" and call.args:
+                first = call.args[0]
+                if isinstance(first, nodes.Const) and isinstance(first.value, str):
+                    found.add(first.value)
+    return found
 
 
 def external_links(rendered: list[tuple[Location, str]]) -> dict[str, Location]:

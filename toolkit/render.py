@@ -53,6 +53,16 @@ GENERIC = {
 }
 """Campaign-wide wording for champion fields; `generic:` in toolkit.yaml overrides it."""
 
+RENDER_STRINGS = (
+    "Toolkit",
+    "Ready-to-use pieces for {campaign}.",
+    "Champions",
+    "Every local champion of {campaign}.",
+    "Other places",
+    "Page not found",
+    "{name} is taking part in {campaign}.",
+)
+"""Interface strings the renderer itself writes (templates hold the rest)."""
 _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""
@@ -508,7 +518,8 @@ class Renderer:
                 {"lang": other, "url": alternate, "current": other == lang}
                 for other, alternate in self._alternates.get(output.path, ())
             ],
-            "lang_home": "" if lang == self.default_lang else f"{lang}/",
+            "lang_home": "" if lang == self.default_lang or self.settings.partner else f"{lang}/",
+            "kit_list": self._kit_list(lang),
             "kit_pieces": self.site.section("kit"),
             "champion_count": len(self.site.champions),
             "share_image": self._absolute(image) if image else None,
@@ -517,6 +528,12 @@ class Renderer:
             "brand": None,
             "logo_url": None,
         }
+
+    def _kit_list(self, lang: str) -> list[dict[str, str]]:
+        """Return the campaign-wide toolkit pieces in `lang`: title and address."""
+        context = {"champion": self._generics[lang], "campaign": self._campaigns[lang]}
+        pieces = [self.site.translation(p, lang) for p in self.site.section("kit")]
+        return [{"title": self._page_parts(p).title(context), "url": p.url} for p in pieces]
 
     def _nav_items(self, lang: str, url: str) -> list[dict[str, Any]]:
         """Return the navigation in `lang`: each page's translation where there is one."""

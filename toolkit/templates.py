@@ -6,6 +6,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import babel
 import jinja2
 
 from toolkit.errors import Location, ToolkitError
@@ -27,6 +28,9 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
     env.filters["contrast_text"] = contrast_text
     env.filters["mix"] = mix
+    env.filters["language_name"] = language_name
+    # `_` comes with each page's context, in that page's language; this is the fallback.
+    env.globals["_"] = lambda text: text
     return env
 
 
@@ -119,3 +123,12 @@ def mix(color: str, other: str, amount: float) -> str:
     a, b = _rgb(color), _rgb(other)
     mixed = (x + (y - x) * amount for x, y in zip(a, b, strict=True))
     return "#" + "".join(f"{round(c * 255):02x}" for c in mixed)
+
+
+def language_name(code: str) -> str:
+    """Return a language's name in that language, for a language switcher: `es` → Español."""
+    try:
+        name = babel.Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, babel.UnknownLocaleError):
+        return code
+    return (name or code)[:1].upper() + (name or code)[1:]

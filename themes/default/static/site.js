@@ -71,7 +71,8 @@
       regions.forEach(function (region) {
         region.hidden = !region.querySelector(".champion-item:not([hidden])");
       });
-      status.textContent = shown + " of " + items.length + " champions shown";
+      status.textContent = (form.getAttribute("data-shown") || "{shown} of {total} champions shown")
+        .replace("{shown}", shown).replace("{total}", items.length);
     };
     form.hidden = false;
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -88,8 +89,9 @@
       var clone = target.cloneNode(true);
       clone.querySelectorAll(".headerlink").forEach(function (el) { el.remove(); });
       navigator.clipboard.writeText(clone.innerText.trim()).then(function () {
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = "Copy the text"; }, 2000);
+        var label = button.textContent;
+        button.textContent = button.getAttribute("data-copied") || "Copied";
+        setTimeout(function () { button.textContent = label; }, 2000);
       });
     });
   });

@@ -20,7 +20,7 @@ LAYERS = [
     {"markup", "templates", "ics", "printkit", "kits"},
     {"render"},
     {"output"},
-    {"build", "scaffold", "check", "fork"},
+    {"build", "scaffold", "check", "fork", "spreadsheet"},
     {"update"},
     {"serve"},
     {"cli"},

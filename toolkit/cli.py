@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from toolkit import __version__, build, check, fork, scaffold, serve, update
-from toolkit.errors import Problem, ToolkitError
+from toolkit import __version__, build, check, fork, scaffold, serve, spreadsheet, update
+from toolkit.errors import Problem, ToolkitError, did_you_mean
 
 _PROJECT = click.argument(
     "project", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
@@ -248,3 +248,81 @@ def update_command(project: Path, source: str | None, dry_run: bool, quiet: bool
         for path in report.conflicts:
             click.echo(f"  {path}", err=True)
         sys.exit(1)
+
+
+@main.group("champions")
+def champions() -> None:
+    """Import a spreadsheet of champions into a roster, or list the roster."""
+
+
+def _column_map(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """Read each --map "COLUMN=FIELD" (an empty FIELD skips the column)."""
+    mapping = {}
+    for value in values:
+        column, equals, name = value.rpartition("=")
+        column, name = column.strip(), name.strip()
+        if not equals or not column:
+            raise click.BadParameter(f"{value!r} is not COLUMN=FIELD", ctx, param)
+        if name and name not in spreadsheet.FIELDS:
+            hint = did_you_mean(name, spreadsheet.FIELDS)
+            raise click.BadParameter(
+                f"{name!r} is not a roster field" + (f" ({hint})" if hint else ""), ctx, param
+            )
+        mapping[column] = name
+    return mapping
+
+
+@champions.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_PROJECT
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster file to write, in PROJECT (default: content/champions/<FILE name>.yaml).",
+)
+@click.option(
+    "--map",
+    "columns",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    callback=_column_map,
+    help=f"Which field a column fills; repeatable; an empty FIELD skips the column. "
+    f"Fields: {', '.join(spreadsheet.FIELDS)}.",
+)
+@_verbosity
+def champions_import(
+    file: Path, project: Path, into: Path | None, columns: dict[str, str], quiet: bool
+) -> None:
+    """Turn a spreadsheet saved as CSV into a roster file; ids stay on a new import."""
+    try:
+        report = spreadsheet.import_sheet(file, project, into=into, columns=columns)
+    except ToolkitError as error:
+        _fail(error)
+        return
+    _warn(report.warnings)
+    if not quiet:
+        click.echo(
+            f"Imported {report.champions} champion{'s' if report.champions != 1 else ''} "
+            f"into {report.target} ({report.kept_ids} kept their ids)"
+        )
+
+
+@champions.command("list")
+@_PROJECT
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(spreadsheet.LIST_FORMATS),
+    default="table",
+    help="table for people, csv or json for scripts.",
+)
+def champions_list(project: Path, output_format: str) -> None:
+    """List every champion: id, name, city, kind and language."""
+    try:
+        listed = spreadsheet.list_champions(project)
+    except ToolkitError as error:
+        _fail(error)
+        return
+    click.echo(spreadsheet.format_listing(listed, output_format), nl=False)

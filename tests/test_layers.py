@@ -17,7 +17,7 @@ LAYERS = [
     {"pages"},
     {"site"},
     {"plan", "digests"},
-    {"markup", "templates", "ics", "printkit", "kits"},
+    {"markup", "templates", "ics", "printkit", "kits", "shareimage"},
     {"render"},
     {"output"},
     {"build", "scaffold", "check", "fork", "spreadsheet"},

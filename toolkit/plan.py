@@ -205,6 +205,15 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
             )
         )
     if not partner:
+        artwork = (file_key(CONTENT_DIR / site.settings.image),) if site.settings.image else ()
+        outputs.append(
+            Output(
+                path=PurePosixPath("share.png"),
+                kind="share-image",
+                origin=settings,
+                inputs=(SETTINGS, THEME, *artwork),
+            )
+        )
         outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
@@ -314,6 +323,17 @@ def _champion_outputs(
             )
         )
     outputs.extend(print_outputs(site, champion, pdfs))
+    pictures = [CONTENT_DIR / f for f in (champion.logo, site.settings.image) if f is not None]
+    outputs.append(
+        Output(
+            path=folder / "share.png",
+            kind="share-image",
+            origin=champion.source,
+            champion=champion.id,
+            inputs=(SETTINGS, THEME, key, *(file_key(f) for f in pictures)),
+            lang=lang,
+        )
+    )
     if not site.settings.partner:
         outputs.append(
             Output(

@@ -6,11 +6,12 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+from PIL import Image
 
 from toolkit import markup, merge
 from toolkit.errors import Problem
@@ -28,7 +29,9 @@ from toolkit.plan import (
     print_sizes,
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
+from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
+from toolkit.shareimage import Card, draw, load_logo
 from toolkit.site import Site
 from toolkit.templates import (
     contrast,
@@ -144,7 +147,9 @@ class Renderer:
             "not-found": self._not_found,
             "print-preview": self._print_preview,
             "kit-zip": self._kit_zip,
+            "share-image": self._share_image,
         }
+        self._logo_cache: dict[Path, Image.Image | None] = {}
         self.page_counts: dict[PurePosixPath, int] = {}
         """Pages in each PDF of this build, filled in by the build once PDFs are made."""
         self._planned = plan.by_path
@@ -307,6 +312,46 @@ class Renderer:
         values["canonical"] = self._absolute(target)
         values["page"] = page_values(self.site.champions_by_id[output.champion or ""].name)
         return self._finish("redirect.html", values, None)
+
+    def _share_image(self, output: Output) -> bytes:
+        champion = self.site.champions_by_id[output.champion] if output.champion else None
+        lang = self._lang(output)
+        _ = self._translators[lang]
+        campaign = self._campaigns[lang]
+        colors = champion.colors if champion else None
+        primary = colors.primary if colors else DEFAULT_BRAND[0]
+        accent = (colors.accent or colors.primary) if colors else DEFAULT_BRAND[1]
+        content = self.site.project / CONTENT_DIR
+        if champion is None:
+            title = self.settings.tagline or self.settings.name
+            lines = tuple(x for x in (campaign.date,) if x)
+        else:
+            merged = self._merge(champion, lang)
+            title = champion.name
+            place = ", ".join(x for x in (champion.city, champion.region) if x)
+            event = merged.event
+            when = " · ".join(x for x in (event.date, event.place) if x) if event else ""
+            lines = tuple(x for x in (place, when or campaign.date) if x)
+        fonts = self.site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        card = Card(
+            kicker=self.settings.name,
+            title=title,
+            lines=lines,
+            primary=primary,
+            ink=contrast_text(primary),
+            accent=accent,
+            fonts=fonts.parent if fonts else builtin_theme() / "static/fonts",
+            artwork=content / self.settings.image if self.settings.image else None,
+            logo=self._logo_pixels(content / champion.logo) if champion and champion.logo else None,
+        )
+        return draw(card)
+
+    def _logo_pixels(self, path: Path) -> Image.Image | None:
+        """Return a logo in pixels for share images; an SVG is drawn once per build."""
+        with self._lock:
+            if path not in self._logo_cache:
+                self._logo_cache[path] = load_logo(path)
+            return self._logo_cache[path]
 
     def _kit_zip(self, output: Output) -> bytes:
         champion = self.site.champions_by_id[output.champion or ""]
@@ -502,7 +547,6 @@ class Renderer:
         url = _dir_url(output.path)
         depth = len(output.path.parts) - 1
         root = "../" * depth if depth else "./"
-        image = self.settings.image
         lang = self._lang(output)
         return {
             "campaign": self._campaigns[lang],
@@ -522,7 +566,13 @@ class Renderer:
             "kit_list": self._kit_list(lang),
             "kit_pieces": self.site.section("kit"),
             "champion_count": len(self.site.champions),
-            "share_image": self._absolute(image) if image else None,
+            "share_image": self._absolute(
+                champion_url(self.site, champion.id) + "share.png"
+                if champion
+                else "share.png"
+                if not self.settings.partner
+                else (self.settings.image or "")
+            ),
             "kind": output.kind,
             "profile": None,
             "brand": None,

@@ -82,13 +82,17 @@
 
   // Toolkit pieces: copy the text to paste into an e-mail or a post.
   document.querySelectorAll(".copy-button").forEach(function (button) {
-    var target = document.querySelector(button.getAttribute("data-copy"));
-    if (!target || !navigator.clipboard) { return; }
+    var text = button.getAttribute("data-copy-text");
+    var target = text === null ? document.querySelector(button.getAttribute("data-copy")) : null;
+    if ((text === null && !target) || !navigator.clipboard) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      var clone = target.cloneNode(true);
-      clone.querySelectorAll(".headerlink").forEach(function (el) { el.remove(); });
-      navigator.clipboard.writeText(clone.innerText.trim()).then(function () {
+      if (text === null) {
+        var clone = target.cloneNode(true);
+        clone.querySelectorAll(".headerlink").forEach(function (el) { el.remove(); });
+        text = clone.innerText.trim();
+      }
+      navigator.clipboard.writeText(text).then(function () {
         var label = button.textContent;
         button.textContent = button.getAttribute("data-copied") || "Copied";
         setTimeout(function () { button.textContent = label; }, 2000);

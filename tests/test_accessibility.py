@@ -107,6 +107,27 @@ def test_directory_filter_keeps_only_champions_in_that_city(page, base_url):
     assert all(items.nth(i).is_visible() for i in range(total))
 
 
+def test_directory_search_ignores_accents_and_finds_kinds(page, base_url):
+    page.goto(base_url + "champions/")
+    items = page.locator(".champion-item")
+    search = page.get_by_label("Search by name, city or state")
+    search.press_sequentially("panaderia")
+    shown = [
+        items.nth(i).locator("a").inner_text()
+        for i in range(items.count())
+        if items.nth(i).is_visible()
+    ]
+    assert shown == ["Panadería La Esperanza"]
+    search.fill("")
+    page.get_by_label("Kind").select_option("mayor")
+    shown = [
+        items.nth(i).locator("a").inner_text()
+        for i in range(items.count())
+        if items.nth(i).is_visible()
+    ]
+    assert shown == ["Office of the Mayor of Northfield"]
+
+
 def test_a_page_opened_from_disk_navigates_to_real_pages(page, site):
     about = site / "about" / "index.html"
     page.goto(about.as_uri())

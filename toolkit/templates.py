@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,6 +30,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env.filters["contrast_text"] = contrast_text
     env.filters["mix"] = mix
     env.filters["language_name"] = language_name
+    env.filters["search_key"] = search_key
     # `_` comes with each page's context, in that page's language; this is the fallback.
     env.globals["_"] = lambda text: text
     return env
@@ -132,3 +134,9 @@ def language_name(code: str) -> str:
     except (ValueError, babel.UnknownLocaleError):
         return code
     return (name or code)[:1].upper() + (name or code)[1:]
+
+
+def search_key(text: str) -> str:
+    """Return text as the directory search compares it: lower case, without accents."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))

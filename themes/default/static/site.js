@@ -58,7 +58,9 @@
     var items = Array.prototype.slice.call(document.querySelectorAll(".champion-item"));
     var regions = Array.prototype.slice.call(document.querySelectorAll(".region"));
     var apply = function () {
-      var words = text.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+      // The same folding as the page's index: lower case, accents dropped ("panaderia" finds "Panadería").
+      var words = text.value.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+        .trim().split(/\s+/).filter(Boolean);
       var wanted = kind.value;
       var shown = 0;
       items.forEach(function (item) {

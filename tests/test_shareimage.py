@@ -87,3 +87,19 @@ def test_microsite_share_links_carry_the_champions_address(project, run_toolkit,
     assert page.select_one(".share button")["data-copy-text"] == url
     posts = page.find("a", string=lambda s: s and s.startswith("Ready-made posts"))
     assert posts["href"] == "../../champions/riverside-chamber/social-posts/"
+
+
+def test_share_images_are_drawn_again_only_when_they_change(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    run_toolkit("build", source, "-o", tmp_path / "a", "--no-print")
+    cache = source / ".toolkit-cache/share"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(before) == 6  # five champions and the campaign
+    # A clean build into a new folder takes every image from the cache.
+    run_toolkit("build", source, "-o", tmp_path / "b", "--no-print")
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    roster = source / "content/champions/east.yaml"
+    roster.write_text(roster.read_text().replace("place: Courthouse Square", "place: City Park"))
+    run_toolkit("build", source, "-o", tmp_path / "c", "--no-print")
+    after = {p.name for p in cache.iterdir()}
+    assert len(after) == 6 and len(after - set(before)) == 1  # one new picture, the old one gone

@@ -16,7 +16,7 @@ from toolkit.errors import Problem, Problems
 from toolkit.output import MARKER, Staging, check_destination
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import Job, PdfCache, cache_key, render_all
-from toolkit.render import Renderer
+from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.site import Site, load_site
 
 Progress = Callable[[int, int], None]
@@ -113,6 +113,7 @@ def run(
     _save_state(site.project, dest, made)
     if pdfs:
         cache.prune()
+    prune_share_cache(site.project, renderer, partial=bool(staging.linked))
     return Report(
         output=dest,
         pages=sum(1 for o in plan.outputs if o.path.suffix == ".html" and o.kind != "alias"),
@@ -230,3 +231,13 @@ class _Counter:
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+
+def prune_share_cache(project: Path, renderer: Renderer, *, partial: bool) -> None:
+    """Forget cached share images this build did not draw or use (after a full build only)."""
+    folder = project / SHARE_CACHE
+    if partial or not folder.is_dir():
+        return  # an incremental build did not look at every image
+    for file in folder.iterdir():
+        if file not in renderer.share_cache_used:
+            file.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +69,9 @@ RENDER_STRINGS = (
 )
 """Interface strings the renderer itself writes (templates hold the rest)."""
 _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
+SHARE_CACHE = ".toolkit-cache/share"
+SHARE_VERSION = 1
+"""Bump when the drawing of share images changes, so cached ones are drawn again."""
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""
 
@@ -150,6 +155,8 @@ class Renderer:
             "share-image": self._share_image,
         }
         self._logo_cache: dict[Path, Image.Image | None] = {}
+        self.share_cache_used: set[Path] = set()
+        """Cached share images this build used (the build forgets the others)."""
         self.page_counts: dict[PurePosixPath, int] = {}
         """Pages in each PDF of this build, filled in by the build once PDFs are made."""
         self._planned = plan.by_path
@@ -344,7 +351,29 @@ class Renderer:
             artwork=content / self.settings.image if self.settings.image else None,
             logo=self._logo_pixels(content / champion.logo) if champion and champion.logo else None,
         )
-        return draw(card)
+        # Like PDFs, a share image is drawn again only when something on it changed.
+        files = [content / champion.logo] if champion and champion.logo else []
+        key = hashlib.sha256(
+            repr(
+                (
+                    SHARE_VERSION,
+                    dataclasses.replace(card, logo=None),
+                    [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files],
+                    card.artwork and (card.artwork.stat().st_size, card.artwork.stat().st_mtime_ns),
+                )
+            ).encode("utf-8")
+        ).hexdigest()
+        cached = self.site.project / SHARE_CACHE / f"{key}.png"
+        if cached.is_file():
+            self.share_cache_used.add(cached)
+            return cached.read_bytes()
+        data = draw(card)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{threading.get_ident()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, cached)
+        self.share_cache_used.add(cached)
+        return data
 
     def _logo_pixels(self, path: Path) -> Image.Image | None:
         """Return a logo in pixels for share images; an SVG is drawn once per build."""

@@ -155,6 +155,7 @@ class Renderer:
             "share-image": self._share_image,
         }
         self._logo_cache: dict[Path, Image.Image | None] = {}
+        self._kit_lists: dict[str, list[dict[str, str]]] = {}
         self.share_cache_used: set[Path] = set()
         """Cached share images this build used (the build forgets the others)."""
         self.page_counts: dict[PurePosixPath, int] = {}
@@ -610,9 +611,13 @@ class Renderer:
 
     def _kit_list(self, lang: str) -> list[dict[str, str]]:
         """Return the campaign-wide toolkit pieces in `lang`: title and address."""
-        context = {"champion": self._generics[lang], "campaign": self._campaigns[lang]}
-        pieces = [self.site.translation(p, lang) for p in self.site.section("kit")]
-        return [{"title": self._page_parts(p).title(context), "url": p.url} for p in pieces]
+        found = self._kit_lists.get(lang)
+        if found is None:
+            context = {"champion": self._generics[lang], "campaign": self._campaigns[lang]}
+            pieces = [self.site.translation(p, lang) for p in self.site.section("kit")]
+            found = [{"title": self._page_parts(p).title(context), "url": p.url} for p in pieces]
+            self._kit_lists[lang] = found
+        return found
 
     def _nav_items(self, lang: str, url: str) -> list[dict[str, Any]]:
         """Return the navigation in `lang`: each page's translation where there is one."""

@@ -52,9 +52,9 @@ def output_folder(site: Site, override: Path | None) -> Path:
     return (override if override is not None else site.project / site.settings.output).resolve()
 
 
-def plan_site(site: Site, *, pdfs: bool = True) -> Plan:
+def plan_site(site: Site, *, pdfs: bool = True, kits: bool = True) -> Plan:
     """Return the plan of `site`, raising on paths claimed twice."""
-    plan, problems = make_plan(site, pdfs=pdfs)
+    plan, problems = make_plan(site, pdfs=pdfs, kits=kits)
     problems.raise_if_errors()
     return plan
 
@@ -65,11 +65,15 @@ def run(
     progress: Progress | None = None,
     *,
     pdfs: bool = True,
+    kits: bool = True,
 ) -> Report:
-    """Build `project`; on any error the previous output is left exactly as it was."""
+    """Build `project`; on any error the previous output is left exactly as it was.
+
+    `pdfs` and `kits` make the print kits' PDFs and the champions' kit.zip files.
+    """
     started = time.perf_counter()
     site = load_site(project)
-    plan = plan_site(site, pdfs=pdfs)
+    plan = plan_site(site, pdfs=pdfs, kits=kits)
     dest = output_folder(site, output)
     check_destination(site.project, dest)
     renderer = Renderer(site, plan)

@@ -163,10 +163,11 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
     return outputs
 
 
-def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
+def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan, Problems]:
     """List every output of `site`; two claims on one path are reported, naming both.
 
-    Without `pdfs`, print kits are planned as their HTML previews only.
+    Without `pdfs`, print kits are planned as their HTML previews only; without `kits`, the
+    champions' kit.zip files are left out (a preview has no use for them).
     """
     settings = site.settings.source
     prints = tuple(file_key(p.path) for p in site.section("print"))
@@ -217,7 +218,7 @@ def make_plan(site: Site, *, pdfs: bool = True) -> tuple[Plan, Problems]:
         outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
-            outputs.extend(_champion_outputs(site, champion, prints, pdfs))
+            outputs.extend(_champion_outputs(site, champion, prints, pdfs, kits))
     if not partner:
         for lang in site.settings.languages[1:]:
             outputs.extend(_language_outputs(site, lang, prints))
@@ -291,7 +292,7 @@ def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Ou
 
 
 def _champion_outputs(
-    site: Site, champion: Champion, prints: tuple[str, ...], pdfs: bool
+    site: Site, champion: Champion, prints: tuple[str, ...], pdfs: bool, kits: bool = False
 ) -> list[Output]:
     key = champion_key(champion.id)
     lang = champion_language(site, champion)
@@ -334,7 +335,7 @@ def _champion_outputs(
             lang=lang,
         )
     )
-    if not site.settings.partner:
+    if kits and not site.settings.partner:
         outputs.append(
             Output(
                 path=folder / "kit.zip",

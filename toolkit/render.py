@@ -114,10 +114,7 @@ class Renderer:
         listed = ("page", "kit", "kit-index", "directory", "microsite")
         self._sitemap_outputs = tuple(o for o in plan.outputs if o.kind in listed)
         self.settings = site.settings
-        self.env = make_environment(site.theme)
-        for name in self.env.list_templates():
-            # A broken template is reported before anything renders, even if no page uses it.
-            get_template(self.env, name, site.project)
+        self.env = theme_environment(site)
         self.default_lang = site.settings.language
         self._translators = {
             lang: translator(site.messages.get(lang, {})) for lang in site.settings.languages
@@ -133,6 +130,11 @@ class Renderer:
         self._pages = {p.path: p for p in site.pages}
         self._drafts = {p.path for p in site.drafts}
         self._assets = set(site.assets)
+        self._link_targets = (
+            tuple(sorted((str(p.path), p.url, p.section, p.name, p.lang) for p in site.pages)),
+            tuple(sorted(str(p.path) for p in site.drafts)),
+            tuple(sorted(str(a) for a in site.assets)),
+        )
         self._nav = [p for p in site.section("site") if p.nav and p.name]
         self._pieces = {p.name: p for p in site.section("kit")}
         self._alternates = self._alternate_urls(plan)
@@ -217,21 +219,33 @@ class Renderer:
     def _page_parts(self, page: Page) -> _PageParts:
         parts = self._parts.get(page.path)
         if parts is None:
-
-            def resolve(target: PurePosixPath) -> str | None:
-                return self._resolve(target, page.lang)
-
-            converted = markup.convert(page.body, page.path, resolve, page.body_line)
-            parts = _PageParts(
-                body=merge.compile_html(converted.html, page.path),
-                title=merge.compile_text(page.title, page.path),
-                description=merge.compile_text(page.description, page.path),
-                headings=converted.headings,
-            )
+            # A long-running preview converts a page again only when it (or what its links can
+            # lead to) changed: the same page in the same site converts to the same parts.
+            key = hashlib.sha256(repr((page, self._link_targets)).encode("utf-8")).hexdigest()
+            remembered = _CONVERTED.get(key)
+            if remembered is None:
+                remembered = self._convert(page)
+                _CONVERTED[key] = remembered
+                while len(_CONVERTED) > _CONVERTED_LIMIT:
+                    _CONVERTED.pop(next(iter(_CONVERTED)))
+            parts, problems = remembered
             with self._lock:
                 self._parts[page.path] = parts
-                self.problems.extend(converted.problems)
+                self.problems.extend(problems)
         return parts
+
+    def _convert(self, page: Page) -> tuple[_PageParts, tuple[Problem, ...]]:
+        def resolve(target: PurePosixPath) -> str | None:
+            return self._resolve(target, page.lang)
+
+        converted = markup.convert(page.body, page.path, resolve, page.body_line)
+        parts = _PageParts(
+            body=merge.compile_html(converted.html, page.path),
+            title=merge.compile_text(page.title, page.path),
+            description=merge.compile_text(page.description, page.path),
+            headings=converted.headings,
+        )
+        return parts, converted.problems
 
     def _resolve(self, target: PurePosixPath, lang: str) -> str | None:
         page = self._pages.get(target) or self._pages.get(target / "index.md")
@@ -674,6 +688,35 @@ class Renderer:
 
     def _absolute(self, url: str) -> str:
         return self.settings.base_url + url
+
+
+_CONVERTED: dict[str, tuple[_PageParts, tuple[Problem, ...]]] = {}
+_CONVERTED_LIMIT = 5000
+_ENVIRONMENTS: dict[str, Any] = {}
+
+
+def theme_environment(site: Site) -> Any:
+    """Return the theme's Jinja environment with every template loaded (and so checked).
+
+    A preview rebuilds many times in one process: the environment is kept while no theme
+    file changes, so templates are not parsed again on every save.
+    """
+    files = []
+    for folder in site.theme.folders:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                info = file.stat()
+                files.append((str(file), info.st_size, info.st_mtime_ns))
+    key = hashlib.sha256(repr((site.theme, files, str(site.project))).encode()).hexdigest()
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = make_environment(site.theme)
+        for name in env.list_templates():
+            # A broken template is reported before anything renders, even if no page uses it.
+            get_template(env, name, site.project)
+        _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = env
+    return env
 
 
 def _dir_url(path: PurePosixPath) -> str:

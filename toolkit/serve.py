@@ -75,7 +75,8 @@ class Preview:
         with self.lock:
             started = time.perf_counter()
             try:
-                report = build.run(self.project, self.output, pdfs=self.pdfs)
+                # Like PDFs, kit.zip files come only with --print: a preview has no use for them.
+                report = build.run(self.project, self.output, pdfs=self.pdfs, kits=self.pdfs)
             except ToolkitError as error:
                 self.problems = error.problems
                 for problem in error.problems:

@@ -99,7 +99,7 @@ class Champion:
         return KINDS.get(self.kind, KINDS["other"])
 
 
-_CHAMPION_KEYS = (
+CHAMPION_KEYS = (
     "id",
     "name",
     "kind",
@@ -117,6 +117,7 @@ _CHAMPION_KEYS = (
     "message",
     "aliases",
 )
+"""The keys of a roster entry, in the order they are written."""
 
 
 def roster_files(project: Path) -> list[Path]:
@@ -167,14 +168,15 @@ def load_roster_file(
         if not isinstance(entry, dict):
             problems.error(doc.loc(i), "each champion must be a mapping with at least `name:`")
             continue
-        champion = _champion(project, Fields(doc, (i,), problems, "a champion"), languages)
+        champion = read_champion(project, Fields(doc, (i,), problems, "a champion"), languages)
         if champion is not None:
             champions.append(champion)
     return champions
 
 
-def _champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champion | None:
-    f.check_keys(_CHAMPION_KEYS)
+def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champion | None:
+    """Read one roster entry, recording its problems; None when it cannot become a champion."""
+    f.check_keys(CHAMPION_KEYS)
     name = f.text("name", required=True)
     if name is None:
         return None

@@ -20,12 +20,13 @@ import yaml
 from toolkit.errors import Location, Problem, Problems, ToolkitError, did_you_mean
 from toolkit.fields import Fields
 from toolkit.roster import (
+    CHAMPION_KEYS,
     KINDS,
     ROSTER_DIR,
     Champion,
-    _champion,
     load_roster,
     load_roster_file,
+    read_champion,
     roster_files,
 )
 from toolkit.settings import load_settings
@@ -90,24 +91,6 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 """Words a sheet may use for each kind, besides the kind itself and its label."""
 
-_KEY_ORDER = (
-    "id",
-    "name",
-    "kind",
-    "city",
-    "region",
-    "country",
-    "website",
-    "email",
-    "phone",
-    "logo",
-    "colors",
-    "language",
-    "aliases",
-    "event",
-    "businesses",
-    "message",
-)
 _SUB_KEYS = {
     "colors": ("primary", "accent"),
     "event": ("date", "time", "end", "place", "address"),
@@ -535,7 +518,7 @@ def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
     """Return `entry` with its keys in the roster's usual order and times quoted."""
     if "id" not in entry and "name" in entry and slugify(str(entry["name"])):
         entry = {**entry, "id": slugify(str(entry["name"]))}
-    ordered = {k: entry[k] for k in _KEY_ORDER if k in entry}
+    ordered = {k: entry[k] for k in CHAMPION_KEYS if k in entry}
     ordered.update((k, v) for k, v in entry.items() if k not in ordered)
     for group, keys in _SUB_KEYS.items():
         value = ordered.get(group)
@@ -567,7 +550,7 @@ def _validate(
     for row in rows:
         doc = parse(_dump([row.entry]), shown)
         found = Problems()
-        champion = _champion(project, Fields(doc, (0,), found, "a champion"), languages)
+        champion = read_champion(project, Fields(doc, (0,), found, "a champion"), languages)
         for problem in found.items:
             problems.extend([_relocate(problem, doc, row, sheet, columns, previous)])
         if champion is not None:

@@ -347,3 +347,17 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
 
 def test_no_content_folder_means_no_pages(tmp_path):
     assert load_pages(tmp_path) == ()
+
+
+def test_pages_with_an_order_are_in_the_navigation_by_default(tmp_path):
+    ordered = page(tmp_path / "a", "---\norder: 3\n---\nHi\n")
+    plain = page(tmp_path / "b", "---\ntitle: B\n---\nHi\n")
+    chosen = page(tmp_path / "c", "---\nnav: true\n---\nHi\n")
+    assert (ordered.nav, plain.nav, chosen.nav) == (True, False, True)
+
+
+def test_a_page_may_carry_its_date(tmp_path):
+    import datetime as dt
+
+    dated = page(tmp_path, "---\ndate: 2026-01-05\n---\nHi\n", "content/news.md")
+    assert dated.date == dt.date(2026, 1, 5)

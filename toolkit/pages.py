@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,7 +49,9 @@ class Page:
     draft: bool = False
     """Drafts are left out of the build."""
     nav: bool = True
-    """Whether a campaign page appears in the site navigation."""
+    """Whether a campaign page appears in the navigation: by default, when it has an `order`."""
+    date: dt.date | None = None
+    """When the page was written or last changed (news, updates); `lastmod` in the sitemap."""
     nav_title: str | None = None
     """Shorter title for the navigation."""
     kinds: tuple[str, ...] = ()
@@ -100,6 +103,7 @@ _KEYS = (
     "draft",
     "nav",
     "nav_title",
+    "date",
     "kinds",
     "image",
     "sizes",
@@ -206,8 +210,11 @@ def load_page(
         layout=_layout(f),
         order=f.integer("order", 0),
         draft=f.boolean("draft", False),
-        nav=f.boolean("nav", True),
+        # A page with an `order` takes its place in the navigation unless it says otherwise;
+        # a campaign with thousands of pages keeps the others out of every page's menu.
+        nav=f.boolean("nav", f.has("order")),
         nav_title=f.text("nav_title"),
+        date=f.date("date"),
         kinds=kinds,
         image=f.text("image"),
         sizes=tuple(s for s in sizes if s in PAPER_SIZES),

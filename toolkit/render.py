@@ -568,6 +568,7 @@ class Renderer:
             (
                 self._absolute(_dir_url(o.path)),
                 [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
+                self._pages[o.page].date if o.page and o.champion is None else None,
             )
             for o in self._sitemap_outputs
         ]

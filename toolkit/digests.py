@@ -29,6 +29,7 @@ from toolkit.plan import (
     file_key,
     region_key,
 )
+from toolkit.roster import ROSTER_DIR
 from toolkit.site import Site
 
 
@@ -55,6 +56,11 @@ def _tree(folders: Iterable[Path]) -> list[tuple[str, tuple[int, int] | None]]:
     return found
 
 
+def _is_roster(project: Path, path: str) -> bool:
+    file = Path(path)
+    return file.parent == project / ROSTER_DIR and file.suffix in (".yaml", ".yml")
+
+
 def input_digests(site: Site) -> Mapping[str, str]:
     """Return a digest for every input key the plan of `site` can name."""
     settings = dataclasses.replace(site.settings, source=Location(site.settings.source.path))
@@ -77,9 +83,15 @@ def input_digests(site: Site) -> Mapping[str, str]:
         ROSTER: _hash(champions),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
+        # A kit carries every file but the rosters: its own entry is its champion's key, so one
+        # champion's edit remakes one kit, not all of them.
         PROJECT_FILES: _hash(
             _stat(site.project / "toolkit.yaml"),
-            _tree([site.project / "content", site.project / "themes"]),
+            [
+                entry
+                for entry in _tree([site.project / "content", site.project / "themes"])
+                if not _is_roster(site.project, entry[0])
+            ],
         ),
     }
     regions: dict[str, list[tuple[str, str]]] = {}

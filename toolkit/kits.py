@@ -27,6 +27,7 @@ MAX_TOTAL_BYTES = 500 * 1024 * 1024
 """A kit that unpacks to more than this is refused."""
 MAX_RATIO = 200
 """A member that claims to expand more than this many times its packed size is refused."""
+_PACKED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".zip", ".woff", ".woff2")
 _EPOCH = (2020, 1, 1, 0, 0, 0)  # fixed dates keep kit.zip byte-identical between builds
 
 PARTNER_README = """\
@@ -130,7 +131,9 @@ def kit_zip(files: dict[str, bytes], folder: str) -> bytes:
         for name, data in sorted(files.items()):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=_EPOCH)
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Pictures and fonts are compressed already: squeezing them again only costs time.
+            packed = name.lower().endswith(_PACKED)
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
 

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Every speed measurement of issue 7 in one run, printed as a table.
+
+usage: bench/run.py [--pages 10000] [--champions 10000] [--pdf-champions 100] [--runs 3]
+                    [--peers] [--skip corpus,campaign,print]
+
+- corpus: N Markdown pages (about 360 words each: headings, emphasis, links, a list, a table)
+  built by toolkit cold, rebuilt with no change, and rebuilt after one page is edited; with
+  --peers, the same pages built by Hugo, Eleventy, Pelican and MkDocs (../shared/bench/peers.py,
+  where installed) in the same run, and the ratios.
+- campaign: a generated campaign (bench/make_campaign.py) with print off: cold, no change, one
+  champion's entry edited, and the peak memory of the cold build.
+- print: PDFs per second of a cold build against one WeasyPrint document per PDF in one process.
+
+Times are wall seconds, the median of --runs (after one warm-up for the peers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PEERS = REPO.parent / "shared" / "bench" / "peers.py"
+WORDS = (
+    "shop local small business saturday chamber commerce neighborhood main street champion "
+    "event window poster flyer community market vendor downtown district partner volunteer "
+    "coffee bakery bookstore hardware florist gallery customer holiday season gift guide map"
+).split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def corpus_page(rng: random.Random, i: int) -> str:
+    """One page of about 360 words, shaped like the peers' corpus."""
+    parts = [f"---\ntitle: Page {i} about {rng.choice(WORDS)}\n---\n"]
+    for h in range(3):
+        parts.append(f"## Section {h + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}\n")
+        for _ in range(2):
+            text = " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(4))
+            text = text.replace(" ", " **bold text** ", 1)
+            parts.append(text + f" [a link](https://example.org/{rng.randint(1, 999)}).\n")
+    parts.append("".join(f"- {sentence(rng, 6)}\n" for _ in range(4)))
+    parts.append("\n| item | place | when |\n| --- | --- | --- |\n")
+    parts.append(
+        "".join(f"| {rng.choice(WORDS)} | {rng.choice(WORDS)} | {h}pm |\n" for h in (1, 2, 3))
+    )
+    return "\n".join(parts)
+
+
+def write_corpus(pages: int, dest: Path) -> Path:
+    """Write the corpus as plain Markdown files (for the peers) and as a toolkit project."""
+    rng = random.Random(51)
+    plain = dest / "corpus"
+    plain.mkdir(parents=True)
+    project = dest / "toolkit-corpus"
+    (project / "content").mkdir(parents=True)
+    (project / "toolkit.yaml").write_text("name: Bench\nbase_url: https://example.org/\n")
+    for i in range(1, pages + 1):
+        text = corpus_page(rng, i)
+        (plain / f"page-{i:05d}.md").write_text(text, encoding="utf-8")
+        (project / "content" / f"page-{i:05d}.md").write_text(text, encoding="utf-8")
+    return project
+
+
+def toolkit(project: Path, out: Path, *extra: str) -> tuple[float, int]:
+    """Run `toolkit build` in a process of its own; return wall seconds and peak memory (KiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "build", str(project), "-o", str(out), "-q", *extra],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"toolkit build failed on {project}")
+    return time.perf_counter() - started, usage.ru_maxrss
+
+
+def median(runs: int, measure) -> tuple[float, int]:
+    results = [measure() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def corpus_rows(pages: int, runs: int, peers: bool, tmp: Path) -> list[tuple[str, str, str]]:
+    project = write_corpus(pages, tmp)
+    out = tmp / "corpus-out"
+
+    def cold() -> tuple[float, int]:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(project / ".toolkit-cache", ignore_errors=True)
+        return toolkit(project, out, "--no-print")
+
+    cold_s, cold_kib = median(runs, cold)
+    nochange_s, _ = median(runs, lambda: toolkit(project, out, "--no-print"))
+    page = project / "content/page-00001.md"
+
+    def one_edit() -> tuple[float, int]:
+        page.write_text(page.read_text() + f"\nEdited at {time.time()}.\n")
+        return toolkit(project, out, "--no-print")
+
+    edit_s, _ = median(runs, one_edit)
+    rows = [
+        (
+            f"corpus of {pages} pages: cold build",
+            f"{cold_s:.2f} s",
+            f"{cold_kib / 1024:.0f} MiB peak",
+        ),
+        ("corpus: no-change rebuild", f"{nochange_s:.2f} s", ""),
+        ("corpus: one page edited", f"{edit_s:.2f} s", ""),
+    ]
+    if peers and PEERS.is_file():
+        done = subprocess.run(
+            [sys.executable, str(PEERS), str(tmp / "corpus"), "--runs", str(runs)],
+            capture_output=True,
+            text=True,
+        )
+        for line in done.stdout.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].replace(".", "", 1).isdigit():
+                seconds = float(parts[1])
+                rows.append(
+                    (
+                        f"corpus: {parts[0]} cold build",
+                        f"{seconds:.2f} s",
+                        f"toolkit is {cold_s / seconds:.2f}× its time",
+                    )
+                )
+            elif line.strip():
+                rows.append((f"corpus: {parts[0]}", line.strip(), ""))
+    return rows
+
+
+def campaign_rows(champions: int, runs: int, tmp: Path) -> list[tuple[str, str, str]]:
+    project = tmp / "campaign"
+    subprocess.run(
+        [sys.executable, str(HERE / "make_campaign.py"), str(champions), str(project)], check=True
+    )
+    out = tmp / "campaign-out"
+
+    def cold() -> tuple[float, int]:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(project / ".toolkit-cache", ignore_errors=True)
+        return toolkit(project, out, "--no-print")
+
+    cold_s, cold_kib = median(runs, cold)
+    nochange_s, _ = median(runs, lambda: toolkit(project, out, "--no-print"))
+    roster = sorted((project / "content/champions").glob("*.yaml"))[0]
+
+    def one_edit() -> tuple[float, int]:
+        text = roster.read_text()
+        roster.write_text(
+            text.replace("Square", "Plaza", 1)
+            if "Square" in text
+            else text.replace("Plaza", "Square", 1)
+        )
+        return toolkit(project, out, "--no-print")
+
+    edit_s, _ = median(runs, one_edit)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    return [
+        (
+            f"campaign of {champions} champions ({pages} pages): cold",
+            f"{cold_s:.2f} s",
+            f"{cold_kib / 1024:.0f} MiB peak",
+        ),
+        ("campaign: no-change rebuild", f"{nochange_s:.2f} s", ""),
+        ("campaign: one champion's entry edited", f"{edit_s:.2f} s", ""),
+    ]
+
+
+def print_rows(champions: int, tmp: Path) -> list[tuple[str, str, str]]:
+    project = tmp / "print-campaign"
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "make_campaign.py"),
+            str(champions),
+            str(project),
+            "--pages",
+            "1",
+            "--pieces",
+            "1",
+        ],
+        check=True,
+    )
+    out = tmp / "print-out"
+    seconds, _ = toolkit(project, out)
+    pdfs = sum(1 for _ in out.rglob("*.pdf"))
+    # The baseline: the same documents, one WeasyPrint document per PDF, one after another.
+    sys.path.insert(0, str(REPO))
+    from toolkit.build import plan_site
+    from toolkit.printkit import render_pdf
+    from toolkit.render import Renderer
+    from toolkit.site import load_site
+
+    site = load_site(project)
+    plan = plan_site(site)
+    renderer = Renderer(site, plan)
+    jobs = [renderer.print_job(o) for o in plan.outputs if o.kind == "pdf"][:60]
+    started = time.perf_counter()
+    for job in jobs:
+        render_pdf(job)
+    baseline = len(jobs) / (time.perf_counter() - started)
+    cached, _ = toolkit(project, tmp / "print-out-2")
+    rate = pdfs / seconds
+    return [
+        (
+            f"print: {pdfs} PDFs, cold build",
+            f"{rate:.1f} PDFs/s",
+            f"{rate / baseline:.2f}× one document per PDF ({baseline:.1f} PDFs/s)",
+        ),
+        ("print: rebuild from the PDF cache", f"{pdfs / cached:.1f} PDFs/s", ""),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--champions", type=int, default=10_000)
+    parser.add_argument("--pdf-champions", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with the peers")
+    parser.add_argument("--skip", default="", help="comma-separated: corpus,campaign,print")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if "corpus" not in skip:
+            rows += corpus_rows(args.pages, args.runs, args.peers, tmp)
+        if "campaign" not in skip:
+            rows += campaign_rows(args.champions, args.runs, tmp)
+        if "print" not in skip:
+            rows += print_rows(args.pdf_champions, tmp)
+    print(f"{os.cpu_count()} cores; wall seconds, median of {args.runs}")
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>14}  {note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import pytest
+from bs4 import BeautifulSoup
 
 from toolkit.markup import KIT, KIT_END, ROOT, champion_text, convert
 
@@ -53,7 +54,7 @@ def test_links_to_markdown_files_are_rewritten(body, source, href):
 def test_images_under_content_are_rewritten():
     assert (
         html_of("![A map](images/map.svg)")
-        == f'<p><img alt="A map" src="{ROOT}images/map.svg"></p>'
+        == f'<p><img src="{ROOT}images/map.svg" alt="A map"></p>'
     )
 
 
@@ -138,11 +139,11 @@ def test_footnotes():
 @pytest.mark.parametrize(
     ("body", "html"),
     [
-        ('"Quoted"', "<p>&ldquo;Quoted&rdquo;</p>"),
-        ("It's", "<p>It&rsquo;s</p>"),
-        ("9 -- 5", "<p>9 &ndash; 5</p>"),
-        ("Wait --- what", "<p>Wait &mdash; what</p>"),
-        ("And...", "<p>And&hellip;</p>"),
+        ('"Quoted"', "<p>“Quoted”</p>"),
+        ("It's", "<p>It’s</p>"),
+        ("9 -- 5", "<p>9 – 5</p>"),
+        ("Wait --- what", "<p>Wait — what</p>"),
+        ("And...", "<p>And…</p>"),
     ],
 )
 def test_smart_punctuation(body, html):
@@ -217,23 +218,24 @@ def test_champion_text_keeps_simple_markdown(text, html):
 @pytest.mark.parametrize(
     ("text", "html"),
     [
-        ("<script>alert(1)</script>Hi", "\n<p>Hi</p>"),
-        ("<img src=x onerror=alert(2)>", "<p></p>"),
+        ("<script>alert(1)</script>Hi", "Hi"),
+        ("<img src=x onerror=alert(2)>", ""),
         ("<p onmouseover='steal()'>Hover</p>", "<p>Hover</p>"),
         (
             "<a href='https://ok.example.org/' onclick='steal()'>ok</a>",
             '<p><a href="https://ok.example.org/" rel="noopener noreferrer nofollow">ok</a></p>',
         ),
-        ("[click](javascript:alert(3))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
-        ("[click](JaVaScRiPt:alert(3))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
+        # Markdown refuses to make a link of these: they stay words on the page.
+        ("[click](javascript:alert(3))", "<p>[click](javascript:alert(3))</p>"),
+        ("[click](JaVaScRiPt:alert(3))", "<p>[click](JaVaScRiPt:alert(3))</p>"),
         ("<a href='vbscript:x'>v</a>", '<p><a rel="noopener noreferrer nofollow">v</a></p>'),
         (
             "[d](data:text/html;base64,PHNjcmlwdD4=)",
-            '<p><a rel="noopener noreferrer nofollow">d</a></p>',
+            "<p>[d](data:text/html;base64,PHNjcmlwdD4=)</p>",
         ),
-        ("<iframe src='https://evil.example.org/'></iframe>After", "\n<p>After</p>"),
-        ("<object data='x.swf'></object>", ""),
-        ("<style>body { display: none }</style>Text", "\n<p>Text</p>"),
+        ("<iframe src='https://evil.example.org/'></iframe>After", "After"),
+        ("<object data='x.swf'></object>", "<p></p>"),
+        ("<style>body { display: none }</style>Text", "Text"),
         ("<form action='https://evil.example.org/'><input name=pw></form>", ""),
         ("<b style='position:fixed'>b</b>", "<p><b>b</b></p>"),
     ],
@@ -251,16 +253,11 @@ def test_champion_text_strips_scripts_handlers_and_frames(text, html):
     ],
 )
 def test_champion_text_leaves_nothing_that_can_run(text):
-    html = champion_text(text).lower()
+    soup = BeautifulSoup(champion_text(text), "html.parser")
 
-    for danger in (
-        "<script",
-        "<iframe",
-        "<svg",
-        "<img",
-        "onerror",
-        "onload",
-        "javascript:",
-        "data:",
-    ):
-        assert danger not in html
+    assert not soup.find_all(["script", "iframe", "svg", "img", "object", "style", "form"])
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), tag
+            if name in ("href", "src"):
+                assert value.lower().startswith(("https:", "http:", "mailto:", "tel:")), tag

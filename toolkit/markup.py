@@ -5,17 +5,18 @@ from __future__ import annotations
 import posixpath
 import re
 import threading
-import xml.etree.ElementTree as etree
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from toolkit import merge
 from toolkit.errors import Location, Problem
@@ -41,19 +42,138 @@ class Converted:
     problems: tuple[Problem, ...]
 
 
-class _LinkRewriter(Treeprocessor):
+_HEADING_ATTRS = re.compile(r"\s*\{:?\s*((?:[#.][\w-]+\s*)+)\}\s*$")
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SPACES = re.compile(r"[-\s]+")
+_CONTENTS_DEPTH = range(2, 5)
+"""Headings of these levels are listed in the page's contents; every heading gets an id."""
+
+
+def _slug(text: str) -> str:
+    # Headings made of merge fields get an id from their plain words only.
+    text = unicodedata.normalize("NFKC", merge.TOKEN.sub("", text))
+    text = _NOT_SLUG.sub("", text).strip().lower()
+    return _SPACES.sub("-", text) or "section"
+
+
+def _heading_attributes(state: StateCore) -> None:
+    """Take a trailing `{#id .class}` off a heading's text and put it on the heading."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        found = _HEADING_ATTRS.search(inline.content)
+        if found is None:
+            continue
+        inline.content = inline.content[: found.start()]
+        for part in found[1].split():
+            if part.startswith("#"):
+                token.attrSet("id", part[1:])
+            else:
+                classes = token.attrGet("class")
+                token.attrSet("class", f"{classes} {part[1:]}" if classes else part[1:])
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give headings unique ids and a "#" link to themselves, and list them for the contents."""
+    tokens = state.tokens
+    used: set[str] = set()
+    headings: list[tuple[int, str, str]] = state.env.setdefault("headings", [])
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        level = int(token.tag[1])
+        inline = tokens[index + 1]
+        text = "".join(
+            child.content
+            for child in inline.children or ()
+            if child.type in ("text", "code_inline", "html_inline")
+        )
+        wanted = str(token.attrGet("id") or _slug(text))
+        unique, count = wanted, 0
+        while unique in used:
+            count += 1
+            unique = f"{wanted}_{count}"
+        used.add(unique)
+        token.attrSet("id", unique)
+        if level in _CONTENTS_DEPTH:
+            headings.append((level, unique, text.strip()))
+        link = Token("html_inline", "", 0)
+        link.content = (
+            f'<a class="headerlink" aria-label="Link to this section" href="#{unique}" '
+            'title="Link to this section">#</a>'
+        )
+        inline.children = [*(inline.children or ()), link]
+
+
+def _footnote_ref(self, tokens: list[Token], idx: int, options, env) -> str:
+    number = tokens[idx].meta["id"] + 1
+    sub = tokens[idx].meta.get("subId", -1)
+    ref = f"{number}:{sub}" if sub > 0 else str(number)
+    return f'<sup id="fnref:{ref}"><a class="footnote-ref" href="#fn:{number}">{number}</a></sup>'
+
+
+def _footnote_block_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    return '<div class="footnote">\n<hr>\n<ol>\n'
+
+
+def _footnote_block_close(self, tokens: list[Token], idx: int, options, env) -> str:
+    return "</ol>\n</div>\n"
+
+
+def _footnote_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    return f'<li id="fn:{tokens[idx].meta["id"] + 1}">'
+
+
+def _footnote_anchor(self, tokens: list[Token], idx: int, options, env) -> str:
+    number = tokens[idx].meta["id"] + 1
+    sub = tokens[idx].meta.get("subId", -1)
+    ref = f"{number}:{sub}" if sub > 0 else str(number)
+    return (
+        f' <a class="footnote-backref" href="#fnref:{ref}" '
+        f'title="Back to reference {number}">&#8617;&#xFE0E;</a>'
+    )
+
+
+def _page_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": False})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin).use(deflist_plugin)
+    md.core.ruler.after("block", "toolkit_heading_attributes", _heading_attributes)
+    md.core.ruler.push("toolkit_heading_ids", _heading_ids)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_block_open", _footnote_block_open)
+    md.add_render_rule("footnote_block_close", _footnote_block_close)
+    md.add_render_rule("footnote_open", _footnote_open)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
+    return md
+
+
+_local = threading.local()
+
+
+def _instance() -> MarkdownIt:
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _page_markdown()
+    return md
+
+
+class _Links:
     """Rewrites links between Markdown files and to assets into output URLs; checks images."""
 
-    source: PurePosixPath = PurePosixPath("content")
-    resolve: Resolver = staticmethod(lambda path: None)  # type: ignore[assignment]
-    body: str = ""
-    first_line: int = 1
-    problems: list[Problem]
+    def __init__(self, body: str, source: PurePosixPath, resolve: Resolver, first_line: int):
+        self.body, self.source, self.resolve, self.first_line = body, source, resolve, first_line
+        self.problems: list[Problem] = []
 
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag == "img" and not (element.get("alt") or "").strip():
-                src = element.get("src") or ""
+    def visit(self, tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.children:
+                self.visit(token.children)
+            alt = "".join(c.content for c in token.children or ())
+            if token.type == "image" and not alt.strip():
+                src = str(token.attrGet("src") or "")
                 self.problems.append(
                     Problem(
                         self.where(src),
@@ -63,9 +183,9 @@ class _LinkRewriter(Treeprocessor):
                     )
                 )
             for attribute in ("href", "src"):
-                value = element.get(attribute)
+                value = token.attrGet(attribute) if token.attrs else None
                 if value is not None:
-                    element.set(attribute, self.rewrite(value))
+                    token.attrSet(attribute, self.rewrite(str(value)))
 
     def rewrite(self, url: str) -> str:
         if merge.TOKEN.search(url):
@@ -95,54 +215,6 @@ class _LinkRewriter(Treeprocessor):
         return Location(self.source, line, at - line_start + 1)
 
 
-class _ToolkitExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_LinkRewriter(md), "toolkit_links", 0)
-
-
-def _slug(value: str, separator: str) -> str:
-    # Headings made of merge fields get an id from their plain words only.
-    return slugify_unicode(merge.TOKEN.sub("", value), separator) or "section"
-
-
-def _page_markdown() -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=[
-            "tables",
-            "attr_list",
-            "footnotes",
-            "fenced_code",
-            "def_list",
-            "abbr",
-            "md_in_html",
-            "sane_lists",
-            "smarty",
-            _ToolkitExtension(),
-            "toc",
-        ],
-        extension_configs={
-            "toc": {
-                "permalink": "#",
-                "permalink_title": "Link to this section",
-                "slugify": _slug,
-                "toc_depth": "2-4",
-            },
-            "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
-        },
-        output_format="html",
-    )
-
-
-_local = threading.local()
-
-
-def _instance() -> markdown.Markdown:
-    md = getattr(_local, "md", None)
-    if md is None:
-        md = _local.md = _page_markdown()
-    return md
-
-
 def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int = 1) -> Converted:
     """Convert a page body; merge fields come back untouched, ready to be filled in.
 
@@ -151,30 +223,15 @@ def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int
     """
     protected = merge.protect(body)
     md = _instance()
-    md.reset()
-    rewriter: _LinkRewriter = md.treeprocessors["toolkit_links"]  # type: ignore[assignment]
-    rewriter.source = source
-    rewriter.resolve = resolve
-    rewriter.problems = []
-    rewriter.body = body
-    rewriter.first_line = first_line
-    html = md.convert(protected.text)
-    headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
-    # The "#" after each heading is a link a screen reader should name, not spell out.
-    html = html.replace(
-        'class="headerlink" ', 'class="headerlink" aria-label="Link to this section" '
+    env: dict = {}
+    tokens = md.parse(protected.text, env)
+    links = _Links(body, source, resolve, first_line)
+    links.visit(tokens)
+    html = protected.restore(md.renderer.render(tokens, md.options, env).rstrip("\n"))
+    headings = tuple(
+        (level, hid, protected.restore(text)) for level, hid, text in env.get("headings", ())
     )
-    html = protected.restore(html)
-    headings = tuple((lvl, hid, protected.restore(text)) for lvl, hid, text in headings)
-    return Converted(html, headings, tuple(rewriter.problems))
-
-
-def _headings(tokens: list[dict]) -> list[tuple[int, str, str]]:
-    found = []
-    for token in tokens:
-        found.append((token["level"], token["id"], token["name"]))
-        found.extend(_headings(token["children"]))
-    return found
+    return Converted(html, headings, tuple(links.problems))
 
 
 # Champion-written text: Markdown, then only these tags and attributes survive.
@@ -183,8 +240,9 @@ _ATTRIBUTES = {"a": {"href", "title"}}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def _champion_markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+def _champion_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": False})
+    return md.enable(["replacements", "smartquotes"])
 
 
 def champion_text(text: str) -> str:
@@ -192,9 +250,8 @@ def champion_text(text: str) -> str:
     md = getattr(_local, "champion_md", None)
     if md is None:
         md = _local.champion_md = _champion_markdown()
-    md.reset()
     # Headings are demoted so a champion's words sit below the page's own headings.
-    html = md.convert(re.sub(r"^#{1,6}[ \t]", "### ", text, flags=re.MULTILINE))
+    html = md.render(re.sub(r"^#{1,6}[ \t]", "### ", text, flags=re.MULTILINE)).rstrip("\n")
     return nh3.clean(
         html,
         tags=_TAGS,

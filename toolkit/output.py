@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -49,9 +50,10 @@ class Staging:
 
     def path_for(self, relative: PurePosixPath) -> Path:
         """Return where `relative` is written, refusing anything that leaves the folder."""
-        target = (self.root / relative).resolve()
-        if not target.is_relative_to(self.root) or target == self.root:
+        clean = posixpath.normpath(relative.as_posix())
+        if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
             raise ToolkitError.at(Location(relative), "output path leaves the output folder")
+        target = self.root / clean
         parent = target.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)

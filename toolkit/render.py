@@ -130,11 +130,17 @@ class Renderer:
         self._pages = {p.path: p for p in site.pages}
         self._drafts = {p.path for p in site.drafts}
         self._assets = set(site.assets)
-        self._link_targets = (
-            tuple(sorted((str(p.path), p.url, p.section, p.name, p.lang) for p in site.pages)),
-            tuple(sorted(str(p.path) for p in site.drafts)),
-            tuple(sorted(str(a) for a in site.assets)),
-        )
+        # What a page's links can lead to, as one digest: a page converts the same while it
+        # and this stay the same.
+        self._link_targets = hashlib.sha256(
+            repr(
+                (
+                    sorted((str(p.path), p.url, p.section, p.name, p.lang) for p in site.pages),
+                    sorted(str(p.path) for p in site.drafts),
+                    sorted(str(a) for a in site.assets),
+                )
+            ).encode("utf-8")
+        ).hexdigest()
         self._nav = [p for p in site.section("site") if p.nav and p.name]
         self._pieces = {p.name: p for p in site.section("kit")}
         self._alternates = self._alternate_urls(plan)

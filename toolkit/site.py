@@ -42,10 +42,17 @@ class Site:
         default_factory=lambda: MappingProxyType({})
     )
     """Each published page by (section, name, language)."""
+    _sections: dict[str, tuple[Page, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def section(self, name: str) -> tuple[Page, ...]:
         """Return the published pages of a section in the campaign's first language."""
-        return tuple(p for p in self.pages if p.section == name and p.default_language)
+        found = self._sections.get(name)
+        if found is None:
+            found = tuple(p for p in self.pages if p.section == name and p.default_language)
+            self._sections[name] = found
+        return found
 
     def translation(self, page: Page, lang: str | None) -> Page:
         """Return `page` in `lang` where it is translated, else `page` itself (the fallback)."""

@@ -11,6 +11,7 @@ from toolkit.errors import Location, ToolkitError
 
 MARKER = ".toolkit-output"
 """A file in every output folder toolkit made: only such a folder is ever replaced."""
+_LEAVES = "output path leaves the output folder"
 _MARKER_TEXT = "This folder is made by `toolkit build` and is replaced whole by the next build.\n"
 
 
@@ -52,12 +53,20 @@ class Staging:
         """Return where `relative` is written, refusing anything that leaves the folder."""
         clean = posixpath.normpath(relative.as_posix())
         if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
-            raise ToolkitError.at(Location(relative), "output path leaves the output folder")
+            raise ToolkitError.at(Location(relative), _LEAVES)
         target = self.root / clean
         parent = target.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
+            # Each folder on the way is checked once: none may be a link leading elsewhere.
+            folder = parent
+            while folder not in self._made:
+                if folder.is_symlink() or not folder.is_dir():
+                    raise ToolkitError.at(Location(relative), _LEAVES)
+                self._made.add(folder)
+                folder = folder.parent
+        if target.is_symlink():
+            raise ToolkitError.at(Location(relative), _LEAVES)
         return target
 
     def write(self, relative: PurePosixPath, data: bytes) -> None:

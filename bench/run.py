@@ -201,7 +201,7 @@ def print_rows(champions: int, tmp: Path) -> list[tuple[str, str, str]]:
     pdfs = sum(1 for _ in out.rglob("*.pdf"))
     # The baseline: the same documents, one WeasyPrint document per PDF, one after another.
     sys.path.insert(0, str(REPO))
-    from toolkit.build import plan_site
+    from toolkit.make import plan_site
     from toolkit.printkit import render_pdf
     from toolkit.render import Renderer
     from toolkit.site import load_site

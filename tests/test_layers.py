@@ -20,6 +20,8 @@ LAYERS = [
     {"markup", "templates", "ics", "printkit", "kits", "shareimage"},
     {"render"},
     {"output"},
+    {"state"},
+    {"make"},
     {"build", "scaffold", "check", "fork", "spreadsheet"},
     {"update"},
     {"serve"},

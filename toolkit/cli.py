@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
-from toolkit import __version__, build, check, fork, scaffold, serve, spreadsheet, update
+# Each command imports its own module when it runs: `toolkit build` with nothing to do
+# should not wait for the preview server's or the spreadsheet's libraries to load.
+from toolkit import __version__, build, spreadsheet
 from toolkit.errors import Problem, ToolkitError, did_you_mean
 
 _PROJECT = click.argument(
@@ -62,6 +64,8 @@ def main() -> None:
 @_verbosity
 def init(directory: Path, quiet: bool) -> None:
     """Create a new campaign project in DIRECTORY, from the example campaign."""
+    from toolkit import scaffold
+
     try:
         made = scaffold.init(directory)
     except ToolkitError as error:
@@ -137,6 +141,8 @@ def build_command(project: Path, output: Path | None, with_print: bool, quiet: b
 @_verbosity
 def check_command(project: Path, output_format: str, external: bool, quiet: bool) -> None:
     """Check settings, content, rosters and links without building; exit 1 on errors."""
+    from toolkit import check
+
     report = check.run(project, external=external)
     if output_format == "json":
         click.echo(report.to_json())
@@ -187,6 +193,8 @@ def serve_command(
     quiet: bool,
 ) -> None:
     """Preview the site, rebuilding what changed and reloading the browser on every save."""
+    from toolkit import serve
+
     try:
         serve.run(
             project,
@@ -208,6 +216,8 @@ def serve_command(
 @_verbosity
 def fork_command(source: str, dest: Path, champion: str | None, quiet: bool) -> None:
     """Make DEST a partner's own project, from a campaign folder, a kit .zip or its URL."""
+    from toolkit import fork
+
     try:
         made, upstream = fork.fork(source, dest, champion)
     except ToolkitError as error:
@@ -225,6 +235,8 @@ def fork_command(source: str, dest: Path, champion: str | None, quiet: bool) -> 
 @_verbosity
 def update_command(project: Path, source: str | None, dry_run: bool, quiet: bool) -> None:
     """In a fork: bring in the campaign's changes and keep every local edit."""
+    from toolkit import update
+
     try:
         report = update.update(project, source, dry_run=dry_run)
     except ToolkitError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from toolkit.errors import Location, ToolkitError
@@ -108,4 +109,47 @@ class Staging:
 
     def discard(self) -> None:
         """Throw the staged build away; the destination is untouched."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Patch(Staging):
+    """Changes to a folder the previous build made: new files are staged beside it, then moved
+    in one by one, and the files the build no longer makes are removed.
+
+    Used when a previous build is there: swapping a folder of thousands of files to change a few
+    would cost more than the change. Until `publish` the destination is untouched.
+    """
+
+    def __init__(self, dest: Path, stale: Iterable[PurePosixPath]) -> None:
+        super().__init__(dest)
+        self._stale = tuple(stale)
+
+    def link(self, relative: PurePosixPath, previous: Path) -> bool:
+        """Keep the destination's file as it is; return False if it is not there."""
+        if previous.is_symlink() or not previous.is_file():
+            return False
+        self.linked.append(relative)
+        return True
+
+    def publish(self) -> None:
+        """Move the staged files into the destination and remove the stale ones."""
+        # Stale files go first: a file the build no longer makes may stand where a folder goes.
+        for relative in self._stale:
+            target = self.dest / relative
+            target.unlink(missing_ok=True)
+            folder = target.parent
+            # Folders left empty go too, up to the destination itself.
+            while folder != self.dest and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        made: set[str] = set()
+        for root, _, files in os.walk(self.root):
+            folder = self.dest / Path(root).relative_to(self.root)
+            for name in files:
+                if root == str(self.root) and name == MARKER:
+                    continue
+                if str(folder) not in made:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    made.add(str(folder))
+                os.replace(Path(root) / name, folder / name)
         shutil.rmtree(self.root, ignore_errors=True)

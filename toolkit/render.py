@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -123,8 +123,9 @@ class Renderer:
         self._generics = {
             lang: _generic(site, lang, self._translators[lang]) for lang in site.settings.languages
         }
-        self.problems: list[Problem] = []
-        """What rendering found in content (broken links, images without alt text)."""
+        self.page_problems: dict[PurePosixPath, tuple[Problem, ...]] = {}
+        """What converting each page found (broken links, images without alt text)."""
+        self._keys: dict[PurePosixPath, str] = {}
         self._parts: dict[PurePosixPath, _PageParts] = {}
         self._lock = threading.Lock()
         self._pages = {p.path: p for p in site.pages}
@@ -174,11 +175,38 @@ class Renderer:
             str(folder.resolve()) for folder in (site.project / CONTENT_DIR, *site.theme.folders)
         )
 
-    def prepare(self) -> list[Problem]:
-        """Convert every page once, and return what that found (broken links, missing alt)."""
+    def prepare(
+        self, known: Mapping[str, tuple[str, tuple[Problem, ...]]] | None = None
+    ) -> list[Problem]:
+        """Convert every page once, and return what that found (broken links, missing alt).
+
+        `known` maps a page's path to what an earlier conversion with the same key found:
+        such a page is converted later only if an output needs it.
+        """
         for page in self.site.pages:
-            self._page_parts(page)
-        return list(self.problems)
+            if page.path in self.page_problems:
+                continue
+            remembered = (known or {}).get(page.path.as_posix())
+            if remembered is not None and remembered[0] == self.conversion_key(page):
+                self.page_problems.setdefault(page.path, remembered[1])
+            else:
+                self._page_parts(page)
+        return self.problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What converting the pages found so far, in the order of the pages."""
+        return [
+            problem for page in self.site.pages for problem in self.page_problems.get(page.path, ())
+        ]
+
+    def conversion_key(self, page: Page) -> str:
+        """Return a digest that changes whenever converting `page` could give something else."""
+        key = self._keys.get(page.path)
+        if key is None:
+            text = repr(page) + self._link_targets
+            key = self._keys[page.path] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return key
 
     def render(self, output: Output) -> bytes:
         """Return the bytes of one output (copied files are not rendered here)."""
@@ -227,7 +255,7 @@ class Renderer:
         if parts is None:
             # A long-running preview converts a page again only when it (or what its links can
             # lead to) changed: the same page in the same site converts to the same parts.
-            key = hashlib.sha256(repr((page, self._link_targets)).encode("utf-8")).hexdigest()
+            key = self.conversion_key(page)
             remembered = _CONVERTED.get(key)
             if remembered is None:
                 remembered = self._convert(page)
@@ -237,7 +265,7 @@ class Renderer:
             parts, problems = remembered
             with self._lock:
                 self._parts[page.path] = parts
-                self.problems.extend(problems)
+                self.page_problems[page.path] = problems
         return parts
 
     def _convert(self, page: Page) -> tuple[_PageParts, tuple[Problem, ...]]:

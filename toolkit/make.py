@@ -1,0 +1,278 @@
+"""Making a build: plan, render and write what changed since the last one."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from toolkit.digests import input_digests, output_digest
+from toolkit.errors import Problem, Problems, ToolkitError
+from toolkit.output import Patch, Staging
+from toolkit.plan import Output, Plan, make_plan
+from toolkit.printkit import Job, PdfCache, cache_key, render_all
+from toolkit.render import SHARE_CACHE, Renderer
+from toolkit.site import Site, load_site
+from toolkit.state import Report, problem, record, save_state
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while outputs are written."""
+
+
+def plan_site(site: Site, *, pdfs: bool = True, kits: bool = True) -> Plan:
+    """Return the plan of `site`, raising on paths claimed twice."""
+    plan, problems = make_plan(site, pdfs=pdfs, kits=kits)
+    problems.raise_if_errors()
+    return plan
+
+
+def make(
+    project: Path,
+    dest: Path,
+    previous: dict,
+    fingerprint: str,
+    progress: Progress | None,
+    *,
+    pdfs: bool,
+    kits: bool,
+    started: float,
+) -> Report:
+    """Build `project` into `dest`, taking from `previous` (the last build's state) what did
+    not change; on any error `dest` is left exactly as it was."""
+    site = load_site(project)
+    plan = plan_site(site, pdfs=pdfs, kits=kits)
+    renderer = Renderer(site, plan)
+    known = {
+        path: (key, tuple(problem(p) for p in problems))
+        for path, (key, problems) in previous.get("pages", {}).items()
+    }
+    found = Problems()
+    digests = input_digests(site)
+    outputs: dict[str, list] = previous.get("outputs", {})
+    planned = {o.path.as_posix() for o in plan.outputs}
+    stale = [PurePosixPath(p) for p in outputs if p not in planned]
+    staging = Patch(dest, stale) if outputs else Staging(dest)
+    made: dict[str, list] = {}
+    cache = PdfCache(site.project)
+    step = _Counter(len(plan.outputs), progress).step
+    try:
+        # PDFs first: the microsites list each PDF's page count.
+        prints = [o for o in plan.outputs if o.kind == "pdf"]
+        remake = []
+        for item in prints:
+            digest = output_digest(item, digests)
+            if _keep(item, digest, outputs, dest, staging, made):
+                renderer.page_counts[item.path] = made[item.path.as_posix()][1]
+                step()
+            else:
+                remake.append((item, digest))
+        pending: list[tuple[Output, str | None]] = []
+        for item in plan.outputs:
+            if item.kind == "pdf":
+                continue
+            digest = output_digest(item, digests)
+            if _keep(item, digest, outputs, dest, staging, made):
+                step()
+            elif item.file is not None:
+                staging.copy(item.path, item.file)
+                made[item.path.as_posix()] = [digest, None]
+                step()
+            else:
+                pending.append((item, digest))
+        parallel = len(pending) >= _PARALLEL_FROM and _workers() > 1
+        if not parallel:
+            # Few outputs: every page's problems are known before anything is made.
+            found.extend(renderer.prepare(known))
+            found.raise_if_errors()
+        reused = make_pdfs(renderer, remake, staging, cache, step, made)
+        render_outputs(renderer, [o for o, _ in pending], staging, step, parallel=parallel)
+        if parallel:
+            # The pages were converted where they were needed; any left are checked here.
+            found.extend(renderer.prepare(known))
+            found.raise_if_errors()
+        for item, digest in pending:
+            made[item.path.as_posix()] = [digest, None]
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    warnings = (*site.warnings, *found.items)
+    report = Report(
+        output=dest,
+        pages=sum(1 for o in plan.outputs if o.path.suffix == ".html" and o.kind != "alias"),
+        champions=len(site.champions),
+        files=len(plan.outputs) + 1,
+        seconds=time.perf_counter() - started,
+        pdfs=len(prints),
+        pdfs_reused=len(prints) - len(remake) + reused,
+        unchanged=len(staging.linked),
+        warnings=warnings,
+    )
+    pages = {
+        page.path.as_posix(): [renderer.conversion_key(page), [record(p) for p in problems]]
+        for page in site.pages
+        if (problems := renderer.page_problems.get(page.path)) is not None
+    }
+    summary = {
+        "pages": report.pages,
+        "champions": report.champions,
+        "files": report.files,
+        "pdfs": report.pdfs,
+        "warnings": [record(p) for p in warnings],
+    }
+    save_state(site.project, dest, made, pages, summary, fingerprint)
+    if pdfs:
+        cache.prune()
+    prune_share_cache(site.project, renderer, partial=bool(staging.linked))
+    return report
+
+
+_PARALLEL_FROM = 400
+"""From this many outputs to make, they are made by one process per core."""
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8) if "fork" in mp.get_all_start_methods() else 1
+
+
+def render_outputs(
+    renderer: Renderer,
+    outputs: list[Output],
+    staging: Staging,
+    step: Callable[[], None],
+    *,
+    parallel: bool = False,
+) -> None:
+    """Render `outputs` into `staging`; with `parallel`, over one process per core."""
+    if not parallel:
+        for item in outputs:
+            staging.write(item.path, renderer.render(item))
+            step()
+        return
+    global _WORK
+    workers = _workers()
+    _WORK = (renderer, outputs, staging)
+    # Chunks in turn, so that each process gets a fair share of cheap and costly outputs.
+    chunks = [range(i, len(outputs), workers * 8) for i in range(workers * 8)]
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for problems, shares, count in pool.imap_unordered(_render_chunk, chunks):
+                for path, found in problems.items():
+                    renderer.page_problems.setdefault(path, found)
+                renderer.share_cache_used.update(shares)
+                for _ in range(count):
+                    step()
+    except _Failed as failed:
+        raise ToolkitError(failed.args[0]) from None
+    finally:
+        _WORK = None
+
+
+_WORK: tuple[Renderer, list[Output], Staging] | None = None
+
+
+def _render_chunk(
+    indexes: range,
+) -> tuple[dict[PurePosixPath, tuple[Problem, ...]], set[Path], int]:
+    assert _WORK is not None
+    renderer, outputs, staging = _WORK
+    try:
+        for index in indexes:
+            staging.write(outputs[index].path, renderer.render(outputs[index]))
+    except ToolkitError as error:
+        # Errors cross back to the parent as plain problems, raised there.
+        raise _Failed(error.problems) from None
+    # Each chunk sends back only what it found itself.
+    problems, shares = dict(renderer.page_problems), set(renderer.share_cache_used)
+    renderer.page_problems.clear()
+    renderer.share_cache_used.clear()
+    return problems, shares, len(indexes)
+
+
+class _Failed(Exception):
+    def __init__(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        super().__init__(list(problems))
+
+
+def _keep(
+    item: Output,
+    digest: str | None,
+    previous: dict[str, list],
+    dest: Path,
+    staging: Staging,
+    made: dict[str, list],
+) -> bool:
+    """Take an output from the previous build when nothing it is made from has changed."""
+    key = item.path.as_posix()
+    before = previous.get(key)
+    if digest is None or before is None or before[0] != digest:
+        return False
+    if not staging.link(item.path, dest / item.path):
+        return False
+    made[key] = before
+    return True
+
+
+def make_pdfs(
+    renderer: Renderer,
+    prints: list[tuple[Output, str | None]],
+    staging: Staging,
+    cache: PdfCache,
+    step: Callable[[], None],
+    made: dict[str, list],
+) -> int:
+    """Write the PDFs that changed, from the cache when one was made before; return how many."""
+    digests: dict[Path, str] = {}
+
+    def digest(path: Path) -> str:
+        if path not in digests:
+            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return digests[path]
+
+    jobs: list[Job] = []
+    waiting: list[tuple[PurePosixPath, str, str | None]] = []
+    reused = 0
+    for item, output_key in prints:
+        job = renderer.print_job(item)
+        key = cache_key(job, digest)
+        hit = cache.get(key)
+        if hit is None:
+            jobs.append(job)
+            waiting.append((item.path, key, output_key))
+            continue
+        staging.copy(item.path, hit[0])
+        renderer.page_counts[item.path] = hit[1]
+        made[item.path.as_posix()] = [output_key, hit[1]]
+        reused += 1
+        step()
+    for index, data, pages in render_all(jobs):
+        path, key, output_key = waiting[index]
+        cache.put(key, data, pages)
+        staging.write(path, data)
+        renderer.page_counts[path] = pages
+        made[path.as_posix()] = [output_key, pages]
+        step()
+    return reused
+
+
+class _Counter:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def prune_share_cache(project: Path, renderer: Renderer, *, partial: bool) -> None:
+    """Forget cached share images this build did not draw or use (after a full build only)."""
+    folder = project / SHARE_CACHE
+    if partial or not folder.is_dir():
+        return  # an incremental build did not look at every image
+    for file in folder.iterdir():
+        if file not in renderer.share_cache_used:
+            file.unlink(missing_ok=True)

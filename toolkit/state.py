@@ -1,0 +1,129 @@
+"""What the last build into a folder made, so the next one makes only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from toolkit import __version__
+from toolkit.errors import Location, Problem
+from toolkit.output import MARKER
+from toolkit.resources import builtin_theme
+
+STATE_FOLDER = ".toolkit-cache"
+
+
+def state_file(project: Path, dest: Path) -> Path:
+    """Where what the last build into `dest` made is kept: each output's digest and page count."""
+    name = hashlib.sha256(str(dest).encode("utf-8")).hexdigest()[:16]
+    return project / STATE_FOLDER / f"outputs-{name}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a build did, for the summary line."""
+
+    output: Path
+    pages: int
+    champions: int
+    files: int
+    seconds: float
+    pdfs: int = 0
+    pdfs_reused: int = 0
+    unchanged: int = 0
+    """Outputs taken as they were from the previous build."""
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def record(problem: Problem) -> list:
+    where = problem.location
+    return [str(where.path), where.line, where.col, problem.message, problem.severity, problem.hint]
+
+
+def problem(record: list) -> Problem:
+    path, line, col, message, severity, hint = record
+    return Problem(Location(PurePosixPath(path), line, col), message, severity, hint)
+
+
+def intact(dest: Path, state: dict) -> bool:
+    """Return whether every file the last build made is still in `dest`."""
+    return all((dest / path).is_file() for path in state.get("outputs", {}))
+
+
+def fingerprint(project: Path, dest: Path, *, pdfs: bool, kits: bool) -> str:
+    """Return a digest of every file a build of `project` reads, and of how it is built."""
+    digest = hashlib.sha256(repr((__version__, str(dest), pdfs, kits)).encode("utf-8"))
+    folders = [project / "content", project / "themes", builtin_theme()]
+    # A file's size, change time and inode change whenever it is saved: reading thousands of
+    # files to learn that none changed would cost more than the rest of a no-change build.
+    for file in [project / "toolkit.yaml", *_files(folders)]:
+        try:
+            info = file.stat()
+            seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        except OSError:
+            seen = None
+        digest.update(repr((str(file), seen)).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _files(folders: list[Path]) -> list[Path]:
+    found = []
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            found.extend(Path(root) / name for name in sorted(files))
+    return found
+
+
+def load_state(project: Path, dest: Path) -> dict:
+    """Return what the last build into `dest` made, or nothing if that is not known for sure."""
+    try:
+        state = json.loads(state_file(project, dest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != __version__
+        or state.get("output") != str(dest)
+        or not (dest / MARKER).is_file()
+        or state.get("stamp") != _stamp(dest)
+    ):
+        return {}
+    if not all(isinstance(state.get(k), dict) for k in ("outputs", "pages", "summary")):
+        return {}
+    return state
+
+
+def save_state(
+    project: Path,
+    dest: Path,
+    made: dict[str, list],
+    pages: dict[str, list],
+    summary: dict,
+    project_fingerprint: str,
+) -> None:
+    file = state_file(project, dest)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    state = {
+        "version": __version__,
+        "output": str(dest),
+        "stamp": _stamp(dest),
+        "outputs": made,
+        "pages": pages,
+        "summary": summary,
+        "fingerprint": project_fingerprint,
+    }
+    temporary = file.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(temporary, file)
+
+
+def _stamp(dest: Path) -> int | None:
+    # The marker is new in every build: a folder swapped in by someone else will not match.
+    try:
+        return (dest / MARKER).stat().st_ino
+    except OSError:
+        return None

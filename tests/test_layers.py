@@ -21,6 +21,7 @@ LAYERS = [
     {"render"},
     {"output"},
     {"state"},
+    {"pagecache"},
     {"make"},
     {"build", "scaffold", "check", "fork", "spreadsheet"},
     {"update"},

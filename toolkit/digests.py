@@ -37,9 +37,9 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path | str) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
@@ -51,14 +51,14 @@ def _tree(folders: Iterable[Path]) -> list[tuple[str, tuple[int, int] | None]]:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
-                path = Path(root) / name
-                found.append((str(path), _stat(path)))
+                path = os.path.join(root, name)
+                found.append((path, _stat(path)))
     return found
 
 
 def _is_roster(project: Path, path: str) -> bool:
-    file = Path(path)
-    return file.parent == project / ROSTER_DIR and file.suffix in (".yaml", ".yml")
+    folder, name = os.path.split(path)
+    return folder == str(project / ROSTER_DIR) and name.endswith((".yaml", ".yml"))
 
 
 def input_digests(site: Site) -> Mapping[str, str]:
@@ -101,7 +101,7 @@ def input_digests(site: Site) -> Mapping[str, str]:
     for key, members in regions.items():
         digests[key] = _hash(members)
     for page in site.pages:
-        digests[file_key(page.path)] = _hash(page)
+        digests[file_key(page.path)] = page.digest
     for asset in site.assets:
         path = CONTENT_DIR / asset
         digests[file_key(path)] = _hash(_stat(site.project / path))

@@ -11,6 +11,7 @@ import io
 import re
 import stat
 import zipfile
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 import yaml
@@ -20,7 +21,6 @@ from toolkit.pages import CONTENT_DIR
 from toolkit.resources import builtin_theme
 from toolkit.roster import ROSTER_DIR, Champion
 from toolkit.site import Site
-from toolkit.yamlfile import parse
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 500 * 1024 * 1024
@@ -68,19 +68,17 @@ update says so. Merge the two by hand, then delete the `.upstream` file.
 """
 
 
-def kit_files(site: Site, champion: Champion) -> dict[str, bytes]:
-    """Return every file of `champion`'s kit, by its path in the kit."""
+def common_kit_files(site: Site) -> dict[str, bytes]:
+    """Return the files every champion's kit carries: pages, pictures, the project's theme."""
     project = site.project
-    files: dict[str, bytes] = {"toolkit.yaml": partner_settings(site, champion).encode("utf-8")}
+    files: dict[str, bytes] = {}
     for page in (*site.pages, *site.drafts):
         files[page.path.as_posix()] = (project / page.path).read_bytes()
-    own_logo = champion.logo
-    logos = {c.logo for c in site.champions if c.logo is not None and c.logo != own_logo}
+    logos = {c.logo for c in site.champions if c.logo is not None}
     for asset in site.assets:
         if asset in logos or asset.parent == PurePosixPath(ROSTER_DIR.name):
-            continue  # other champions' logos are theirs to share
+            continue  # a champion's logo is theirs to share
         files[(CONTENT_DIR / asset).as_posix()] = (project / CONTENT_DIR / asset).read_bytes()
-    files[(ROSTER_DIR / f"{champion.id}.yaml").as_posix()] = roster_entry(site, champion)
     builtin = builtin_theme().resolve()
     for folder in site.theme.folders:
         if folder == builtin or not folder.is_relative_to(project):
@@ -89,6 +87,23 @@ def kit_files(site: Site, champion: Champion) -> dict[str, bytes]:
             relative = file.relative_to(project)
             if file.is_file() and not any(p.startswith(".") for p in relative.parts):
                 files[relative.as_posix()] = file.read_bytes()
+    return files
+
+
+def kit_files(
+    site: Site, champion: Champion, common: Mapping[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Return every file of `champion`'s kit, by its path in the kit.
+
+    `common` is what `common_kit_files` returned, when many kits are made from one site.
+    """
+    files = dict(common if common is not None else common_kit_files(site))
+    files["toolkit.yaml"] = partner_settings(site, champion).encode("utf-8")
+    own = champion.logo
+    if own is not None and own in site.assets and own.parent != PurePosixPath(ROSTER_DIR.name):
+        logo = CONTENT_DIR / own
+        files[logo.as_posix()] = (site.project / logo).read_bytes()
+    files[(ROSTER_DIR / f"{champion.id}.yaml").as_posix()] = roster_entry(site, champion)
     host = re.sub(r"^https?://", "", champion.website or "example.org").split("/")[0]
     readme = PARTNER_README.format(name=champion.name, campaign=site.settings.name, host=host)
     files["README.md"] = readme.encode("utf-8")
@@ -111,14 +126,7 @@ def partner_settings(site: Site, champion: Champion) -> str:
 
 def roster_entry(site: Site, champion: Champion) -> bytes:
     """Return a roster file holding only `champion`'s entry, as the campaign wrote it."""
-    source = site.project / champion.source.path
-    doc = parse(source.read_text(encoding="utf-8"), champion.source.path)
-    for index, entry in enumerate(doc.data):
-        if doc.loc(index) == champion.source:
-            data = dict(entry)
-            break
-    else:  # pragma: no cover - the champion was loaded from this file
-        data = {"id": champion.id, "name": champion.name}
+    data = dict(champion.written)
     data.setdefault("id", champion.id)
     text = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from toolkit.digests import input_digests, output_digest
 from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
+from toolkit.pagecache import JsonPageCache
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import Job, PdfCache, cache_key, render_all
 from toolkit.render import SHARE_CACHE, Renderer
@@ -42,7 +43,7 @@ def make(
 ) -> Report:
     """Build `project` into `dest`, taking from `previous` (the last build's state) what did
     not change; on any error `dest` is left exactly as it was."""
-    site = load_site(project)
+    site = load_site(project, lambda settings: JsonPageCache(project, settings.languages))
     plan = plan_site(site, pdfs=pdfs, kits=kits)
     renderer = Renderer(site, plan)
     known = {
@@ -210,7 +211,7 @@ def _keep(
     before = previous.get(key)
     if digest is None or before is None or before[0] != digest:
         return False
-    if not staging.link(item.path, dest / item.path):
+    if not staging.link(item.path, os.path.join(dest, key)):
         return False
     made[key] = before
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -80,9 +81,9 @@ class Staging:
         except OSError as exc:
             raise ToolkitError.at(Location(relative), f"cannot copy {source}: {exc}") from None
 
-    def link(self, relative: PurePosixPath, previous: Path) -> bool:
+    def link(self, relative: PurePosixPath, previous: Path | str) -> bool:
         """Take a file from the previous build as it is; return False if it is not there."""
-        if previous.is_symlink() or not previous.is_file():
+        if not _plain_file(previous):
             return False
         target = self.path_for(relative)
         try:
@@ -124,9 +125,9 @@ class Patch(Staging):
         super().__init__(dest)
         self._stale = tuple(stale)
 
-    def link(self, relative: PurePosixPath, previous: Path) -> bool:
+    def link(self, relative: PurePosixPath, previous: Path | str) -> bool:
         """Keep the destination's file as it is; return False if it is not there."""
-        if previous.is_symlink() or not previous.is_file():
+        if not _plain_file(previous):
             return False
         self.linked.append(relative)
         return True
@@ -153,3 +154,11 @@ class Patch(Staging):
                     made.add(str(folder))
                 os.replace(Path(root) / name, folder / name)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _plain_file(path: Path | str) -> bool:
+    """Return whether `path` is a file and not a link (one system call: thousands are asked)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from toolkit import merge
 from toolkit.errors import Location, Problems, ToolkitError
@@ -62,10 +65,32 @@ class Page:
     """Print pieces only: paper sizes, overriding the campaign's."""
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """Anything else a custom template needs."""
-    body: str = ""
     body_line: int = 1
     lang: str = "en"
     """The language the page is written in: `about.es.md` is the Spanish `about`."""
+    digest: str = ""
+    """A digest of the file's bytes and the page's language: the same digest, the same page."""
+    file: str | None = field(default=None, repr=False, compare=False)
+    """The file on disk, for a body that is read only when it is needed."""
+    markdown: str | None = field(default=None, repr=False, compare=False)
+    """The body as read; None until a page taken from the build cache needs it."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        if self.markdown is None:
+            # Taken from the build cache without its body: read it now, and only if the file is
+            # still the one the page was made from.
+            assert self.file is not None
+            data = _read(self.file, self.path)
+            if _digest(data, self.lang, self.default_language) != self.digest:
+                raise ToolkitError.at(
+                    self.source, "the file changed while the build was reading it: build again"
+                )
+            parts = split(_decode(data, self.path), self.path)
+            object.__setattr__(self, "markdown", parts.body)
+        assert self.markdown is not None
+        return self.markdown
 
     @property
     def path(self) -> PurePosixPath:
@@ -111,34 +136,74 @@ _KEYS = (
 )
 
 
-def page_files(project: Path) -> list[Path]:
-    """Return every Markdown file under `content/`, in a stable order."""
+def page_files(project: Path) -> list[tuple[PurePosixPath, os.stat_result]]:
+    """Return every Markdown file under `content/` (relative to the project, with what a stat
+    of it says), in a stable order; names starting with `.` or `_` are left out."""
     content = project / CONTENT_DIR
-    if not content.is_dir():
-        return []
-    return sorted(p for p in content.rglob("*.md") if p.is_file() and not _hidden(p, content))
+    found = []
+    for folder, dirs, files in os.walk(content):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        here = PurePosixPath(CONTENT_DIR, Path(folder).relative_to(content).as_posix())
+        for name in files:
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue  # a link that leads nowhere
+                if stat.S_ISREG(info.st_mode):
+                    found.append((here / name, info))
+    return sorted(found, key=lambda entry: entry[0].parts)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+class PageCache(Protocol):
+    """Where `load_pages` keeps pages it read, and finds them again while their file is the
+    same (same size, change time and inode), so that a rebuild reads only what changed."""
+
+    def get(self, path: PurePosixPath, seen: tuple[int, ...]) -> Page | None:
+        """Return the page read from `path` when it was as `seen`, or None."""
+
+    def put(self, page: Page, seen: tuple[int, ...]) -> None:
+        """Keep `page`, read from its file as `seen`."""
+
+    def keep_only(self, paths: set[PurePosixPath]) -> None:
+        """Forget the pages of files that are gone, and save."""
 
 
 def load_pages(
-    project: Path, languages: tuple[str, ...] = ("en",), problems: Problems | None = None
+    project: Path,
+    languages: tuple[str, ...] = ("en",),
+    problems: Problems | None = None,
+    cache: PageCache | None = None,
 ) -> tuple[Page, ...]:
     """Read every page under `content/`, drafts and translations included, all problems at once.
 
     `languages` are the campaign's; the first is the language of files without a code.
     Problems go into `problems` when given (warnings included); otherwise errors are raised.
+    Pages whose file did not change are taken from `cache`, and pages read are kept there.
     """
     own = problems is None
     problems = Problems() if problems is None else problems
     pages = []
-    for file in page_files(project):
+    files = page_files(project)
+    for path, info in files:
+        seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        page = cache.get(path, seen) if cache is not None else None
+        if page is not None:
+            pages.append(page)
+            continue
+        found = Problems()
         try:
-            pages.append(load_page(project, file, problems, languages))
+            page = load_page(project, project / path, found, languages)
         except ToolkitError as exc:
-            problems.absorb(exc)
+            found.absorb(exc)
+        else:
+            pages.append(page)
+            if cache is not None and not found.items:
+                # A page with problems is read again each time, so they are said each time.
+                cache.put(page, seen)
+        problems.extend(found.items)
+    if cache is not None:
+        cache.keep_only({path for path, _ in files})
     seen: dict[tuple[str, str, str], Page] = {}
     for page in pages:
         first = seen.setdefault((*page.key, page.lang), page)
@@ -169,11 +234,8 @@ def load_page(
             f"{code[1]!r} is not one of the campaign's languages, so this is a page of its own; "
             "add it to `languages` in toolkit.yaml to make it a translation",
         )
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
-    parts = split(text, path)
+    data = _read(file, path)
+    parts = split(_decode(data, path), path)
     section, name = _section_and_name(path_for_name)
     f = Fields(parts.meta, (), problems, "front matter")
     f.check_keys(_KEYS)
@@ -219,11 +281,36 @@ def load_page(
         image=f.text("image"),
         sizes=tuple(s for s in sizes if s in PAPER_SIZES),
         extra=MappingProxyType(extra),
-        body=parts.body,
+        markdown=parts.body,
         body_line=parts.body_line,
         lang=lang,
         default_language=lang == languages[0],
+        digest=_digest(data, lang, lang == languages[0]),
+        file=str(file),
     )
+
+
+def _read(file: Path | str, path: PurePosixPath) -> bytes:
+    try:
+        with open(file, "rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
+
+
+def _decode(data: bytes, path: PurePosixPath) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
+    # As text mode reads it: every line ending becomes a newline.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _digest(data: bytes, lang: str, default_language: bool) -> str:
+    found = hashlib.sha256(data)
+    found.update(f"\0{lang}\0{default_language}".encode())
+    return found.hexdigest()[:32]
 
 
 def _section_and_name(path: PurePosixPath) -> tuple[str, str]:

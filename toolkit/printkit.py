@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -52,6 +53,7 @@ def paper(name: str) -> Paper:
     return Paper(name, width, height)
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_data_uri(url: str) -> str:
     """Return a QR code for `url` as an SVG data URI (vector, so sharp at any print size)."""
     # Medium error correction survives a scuffed window sign.

@@ -18,7 +18,7 @@ from PIL import Image
 from toolkit import markup, merge
 from toolkit.errors import Problem
 from toolkit.ics import event_calendar
-from toolkit.kits import kit_files, kit_zip
+from toolkit.kits import common_kit_files, kit_files, kit_zip
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
 from toolkit.messages import Translate, translator
 from toolkit.pages import CONTENT_DIR, Page
@@ -165,6 +165,7 @@ class Renderer:
         }
         self._logo_cache: dict[Path, Image.Image | None] = {}
         self._kit_lists: dict[str, list[dict[str, str]]] = {}
+        self._common_kit_files: dict[str, bytes] | None = None
         self.share_cache_used: set[Path] = set()
         """Cached share images this build used (the build forgets the others)."""
         self.page_counts: dict[PurePosixPath, int] = {}
@@ -204,7 +205,7 @@ class Renderer:
         """Return a digest that changes whenever converting `page` could give something else."""
         key = self._keys.get(page.path)
         if key is None:
-            text = repr(page) + self._link_targets
+            text = f"{page.path}\0{page.digest}\0{self._link_targets}"
             key = self._keys[page.path] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return key
 
@@ -433,7 +434,10 @@ class Renderer:
 
     def _kit_zip(self, output: Output) -> bytes:
         champion = self.site.champions_by_id[output.champion or ""]
-        return kit_zip(kit_files(self.site, champion), f"{champion.id}-kit")
+        with self._lock:
+            if self._common_kit_files is None:
+                self._common_kit_files = common_kit_files(self.site)
+        return kit_zip(kit_files(self.site, champion, self._common_kit_files), f"{champion.id}-kit")
 
     # -- print kits -----------------------------------------------------------------------
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
 
 from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
 from toolkit.fields import Fields
@@ -93,6 +96,8 @@ class Champion:
     aliases: tuple[str, ...] = ()
     """Old ids that must keep working (they redirect to the microsite)."""
     source: Location = field(default=Location(ROSTER_DIR))
+    written: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """The entry as the campaign wrote it: a partner's kit carries it as it is."""
 
     @property
     def kind_label(self) -> str:
@@ -214,6 +219,7 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
         message=f.text("message"),
         aliases=_aliases(f),
         source=f.doc.loc(*f.keys),
+        written=MappingProxyType(f.data),
     )
     # Fields above are still read when the id is bad, so that every problem is reported at once.
     return champion if champion_id is not None else None

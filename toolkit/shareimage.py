@@ -7,6 +7,7 @@ in the theme's typeface. SVG logos are first drawn to pixels through the print p
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,8 @@ def draw(card: Card) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(card.primary))
     panel = int(WIDTH * PANEL)
     if card.artwork is not None:
-        art = _open(card.artwork)
-        if art is not None:
-            # The whole artwork, scaled to the side panel, on a pale wash of the accent colour.
-            side = Image.new("RGB", (WIDTH - panel, HEIGHT), _mix(_rgb(card.accent), 0.85))
-            art.thumbnail((side.width - 48, side.height - 48))
-            side.paste(art, ((side.width - art.width) // 2, (side.height - art.height) // 2))
+        side = _side_panel(card.artwork, _version(card.artwork), card.accent)
+        if side is not None:
             image.paste(side, (panel, 0))
     pen = ImageDraw.Draw(image)
     pen.rectangle((panel - 12, 0, panel, HEIGHT), fill=_rgb(card.accent))
@@ -91,7 +88,35 @@ def draw(card: Card) -> bytes:
 
 
 def _font(folder: Path, weight: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(folder / f"Lato-{weight}.ttf"), size)
+    file = folder / f"Lato-{weight}.ttf"
+    return _loaded_font(file, _version(file), size)
+
+
+# Thousands of cards share the campaign's artwork and typeface: each is prepared once per
+# version of its file (a preview server sees them change).
+@functools.lru_cache(maxsize=64)
+def _loaded_font(file: Path, version: tuple[int, int], size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(file), size)
+
+
+@functools.lru_cache(maxsize=16)
+def _side_panel(artwork: Path, version: tuple[int, int], accent: str) -> Image.Image | None:
+    """The whole artwork, scaled to the side panel, on a pale wash of the accent colour."""
+    art = _open(artwork)
+    if art is None:
+        return None
+    side = Image.new("RGB", (WIDTH - int(WIDTH * PANEL), HEIGHT), _mix(_rgb(accent), 0.85))
+    art.thumbnail((side.width - 48, side.height - 48))
+    side.paste(art, ((side.width - art.width) // 2, (side.height - art.height) // 2))
+    return side
+
+
+def _version(file: Path) -> tuple[int, int]:
+    try:
+        info = file.stat()
+    except OSError:
+        return (0, 0)
+    return info.st_size, info.st_mtime_ns
 
 
 def _fit(

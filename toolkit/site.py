@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.messages import load_messages
-from toolkit.pages import CONTENT_DIR, Page, load_pages
+from toolkit.pages import CONTENT_DIR, Page, PageCache, load_pages
 from toolkit.roster import ROSTER_DIR, Champion, load_roster
 from toolkit.settings import Settings, load_settings
 from toolkit.themes import Theme, load_theme
@@ -68,8 +68,11 @@ class Site:
         return {p.path: p for p in self.pages}
 
 
-def load_site(project: Path) -> Site:
-    """Load and validate the settings, pages, rosters, assets and theme of `project`."""
+def load_site(project: Path, cache: Callable[[Settings], PageCache] | None = None) -> Site:
+    """Load and validate the settings, pages, rosters, assets and theme of `project`.
+
+    `cache`, given the settings, returns where pages read by an earlier build are kept.
+    """
     project = project.resolve()
     settings = load_settings(project)
     problems = Problems()
@@ -78,7 +81,9 @@ def load_site(project: Path) -> Site:
     problems.raise_if_errors()
     pages: tuple[Page, ...] = ()
     champions: tuple[Champion, ...] = ()
-    pages = load_pages(project, settings.languages, problems)
+    pages = load_pages(
+        project, settings.languages, problems, cache(settings) if cache is not None else None
+    )
     champions = load_roster(project, settings.languages, problems)
     theme = None
     try:
@@ -149,8 +154,10 @@ def links_out_of(project: Path) -> list[Problem]:
     for top in ("content", "themes"):
         for folder, dirs, files in os.walk(project / top, followlinks=False):
             for name in (*dirs, *files):
+                if not os.path.islink(os.path.join(folder, name)):
+                    continue
                 path = Path(folder) / name
-                if path.is_symlink() and not path.resolve().is_relative_to(project):
+                if not path.resolve().is_relative_to(project):
                     shown = PurePosixPath(path.relative_to(project).as_posix())
                     problems.append(
                         Problem(Location(shown), "symbolic link leads out of the project")

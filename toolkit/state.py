@@ -59,22 +59,22 @@ def fingerprint(project: Path, dest: Path, *, pdfs: bool, kits: bool) -> str:
     folders = [project / "content", project / "themes", builtin_theme()]
     # A file's size, change time and inode change whenever it is saved: reading thousands of
     # files to learn that none changed would cost more than the rest of a no-change build.
-    for file in [project / "toolkit.yaml", *_files(folders)]:
+    for file in [str(project / "toolkit.yaml"), *_files(folders)]:
         try:
-            info = file.stat()
+            info = os.stat(file)
             seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         except OSError:
             seen = None
-        digest.update(repr((str(file), seen)).encode("utf-8", "surrogateescape"))
+        digest.update(repr((file, seen)).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def _files(folders: list[Path]) -> list[Path]:
+def _files(folders: list[Path]) -> list[str]:
     found = []
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
-            found.extend(Path(root) / name for name in sorted(files))
+            found.extend(os.path.join(root, name) for name in sorted(files))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 
 from toolkit import __version__
@@ -61,8 +61,11 @@ def _is_roster(project: Path, path: str) -> bool:
     return folder == str(project / ROSTER_DIR) and name.endswith((".yaml", ".yml"))
 
 
-def input_digests(site: Site) -> Mapping[str, str]:
-    """Return a digest for every input key the plan of `site` can name."""
+def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapping[str, str]:
+    """Return a digest for every input key the plan of `site` can name.
+
+    The digest of every project file (which costs a look at each) is made only if `wanted`.
+    """
     settings = dataclasses.replace(site.settings, source=Location(site.settings.source.path))
     champions = [dataclasses.replace(c, source=Location(c.source.path)) for c in site.champions]
     pieces = [
@@ -83,17 +86,18 @@ def input_digests(site: Site) -> Mapping[str, str]:
         ROSTER: _hash(champions),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
+    }
+    if PROJECT_FILES in wanted:
         # A kit carries every file but the rosters: its own entry is its champion's key, so one
         # champion's edit remakes one kit, not all of them.
-        PROJECT_FILES: _hash(
+        digests[PROJECT_FILES] = _hash(
             _stat(site.project / "toolkit.yaml"),
             [
                 entry
                 for entry in _tree([site.project / "content", site.project / "themes"])
                 if not _is_roster(site.project, entry[0])
             ],
-        ),
-    }
+        )
     regions: dict[str, list[tuple[str, str]]] = {}
     for champion in champions:
         digests[champion_key(champion.id)] = _hash(champion)

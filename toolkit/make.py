@@ -45,13 +45,13 @@ def make(
     not change; on any error `dest` is left exactly as it was."""
     site = load_site(project, lambda settings: JsonPageCache(project, settings.languages))
     plan = plan_site(site, pdfs=pdfs, kits=kits)
-    renderer = Renderer(site, plan)
+    renderer = Renderer(site, plan, previous.get("theme"))
     known = {
         path: (key, tuple(problem(p) for p in problems))
         for path, (key, problems) in previous.get("pages", {}).items()
     }
     found = Problems()
-    digests = input_digests(site)
+    digests = input_digests(site, {key for item in plan.outputs for key in item.inputs})
     outputs: dict[str, list] = previous.get("outputs", {})
     planned = {o.path.as_posix() for o in plan.outputs}
     stale = [PurePosixPath(p) for p in outputs if p not in planned]
@@ -124,7 +124,7 @@ def make(
         "pdfs": report.pdfs,
         "warnings": [record(p) for p in warnings],
     }
-    save_state(site.project, dest, made, pages, summary, fingerprint)
+    save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key)
     if pdfs:
         cache.prune()
     prune_share_cache(site.project, renderer, partial=bool(staging.linked))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.errors import Location
 from toolkit.pages import Page
-from toolkit.state import STATE_FOLDER
+from toolkit.state import RECENT_NS, STATE_FOLDER
 
 CACHE_FILE = "pages.json"
 
@@ -50,6 +51,10 @@ class JsonPageCache:
             return None  # not written by this version: read the file
 
     def put(self, page: Page, seen: tuple[int, ...]) -> None:
+        if time.time_ns() - seen[1] < RECENT_NS:
+            # Saved again within the same clock tick, the file would look unchanged: a page
+            # written a moment ago is read again next time rather than trusted.
+            return
         record = _record(page)
         if record is not None:
             self.entries[page.path.as_posix()] = [list(seen), record]

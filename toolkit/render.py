@@ -109,12 +109,13 @@ class _PageParts:
 class Renderer:
     """Renders outputs of one site; safe to share between threads."""
 
-    def __init__(self, site: Site, plan: Plan) -> None:
+    def __init__(self, site: Site, plan: Plan, checked_theme: str | None = None) -> None:
+        """`checked_theme` is the `theme_key` of a theme whose templates all loaded before."""
         self.site = site
         listed = ("page", "kit", "kit-index", "directory", "microsite")
         self._sitemap_outputs = tuple(o for o in plan.outputs if o.kind in listed)
         self.settings = site.settings
-        self.env = theme_environment(site)
+        self.env, self.theme_key = theme_environment(site, checked_theme)
         self.default_lang = site.settings.language
         self._translators = {
             lang: translator(site.messages.get(lang, {})) for lang in site.settings.languages
@@ -734,11 +735,13 @@ _CONVERTED_LIMIT = 5000
 _ENVIRONMENTS: dict[str, Any] = {}
 
 
-def theme_environment(site: Site) -> Any:
-    """Return the theme's Jinja environment with every template loaded (and so checked).
+def theme_environment(site: Site, checked: str | None = None) -> tuple[Any, str]:
+    """Return the theme's Jinja environment with every template loaded (and so checked), and
+    a key that changes whenever a theme file does.
 
     A preview rebuilds many times in one process: the environment is kept while no theme
-    file changes, so templates are not parsed again on every save.
+    file changes, so templates are not parsed again on every save. When the key is `checked`
+    (every template loaded in an earlier build), templates are loaded as they are needed.
     """
     files = []
     for folder in site.theme.folders:
@@ -750,12 +753,14 @@ def theme_environment(site: Site) -> Any:
     env = _ENVIRONMENTS.get(key)
     if env is None:
         env = make_environment(site.theme)
-        for name in env.list_templates():
-            # A broken template is reported before anything renders, even if no page uses it.
-            get_template(env, name, site.project)
+        if key != checked:
+            for name in env.list_templates():
+                # A broken template is reported before anything renders, even if no page uses
+                # it.
+                get_template(env, name, site.project)
         _ENVIRONMENTS.clear()
         _ENVIRONMENTS[key] = env
-    return env
+    return env, key
 
 
 def _dir_url(path: PurePosixPath) -> str:

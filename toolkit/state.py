@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -14,6 +15,8 @@ from toolkit.output import MARKER
 from toolkit.resources import builtin_theme
 
 STATE_FOLDER = ".toolkit-cache"
+RECENT_NS = 2_000_000_000
+"""A file changed less than this long ago may change again with the same size and time."""
 
 
 def state_file(project: Path, dest: Path) -> Path:
@@ -59,13 +62,19 @@ def fingerprint(project: Path, dest: Path, *, pdfs: bool, kits: bool) -> str:
     folders = [project / "content", project / "themes", builtin_theme()]
     # A file's size, change time and inode change whenever it is saved: reading thousands of
     # files to learn that none changed would cost more than the rest of a no-change build.
+    newest = 0
     for file in [str(project / "toolkit.yaml"), *_files(folders)]:
         try:
             info = os.stat(file)
             seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            newest = max(newest, info.st_mtime_ns)
         except OSError:
             seen = None
         digest.update(repr((file, seen)).encode("utf-8", "surrogateescape"))
+    if time.time_ns() - newest < RECENT_NS:
+        # A file saved a moment ago could be saved again unseen (same size, same clock tick):
+        # such a fingerprint matches no other, so the next build looks at the files themselves.
+        digest.update(str(time.time_ns()).encode())
     return digest.hexdigest()
 
 
@@ -104,6 +113,7 @@ def save_state(
     pages: dict[str, list],
     summary: dict,
     project_fingerprint: str,
+    theme: str,
 ) -> None:
     file = state_file(project, dest)
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +125,7 @@ def save_state(
         "pages": pages,
         "summary": summary,
         "fingerprint": project_fingerprint,
+        "theme": theme,
     }
     temporary = file.with_suffix(".tmp")
     temporary.write_text(json.dumps(state), encoding="utf-8")

@@ -134,7 +134,7 @@ def test_a_page_changed_while_the_build_reads_it_is_an_error_not_a_wrong_page(si
     (site / "content/about.md").write_text("---\ntitle: About us\n---\nChanged.\n", "utf-8")
 
     with pytest.raises(ToolkitError, match="changed while the build was reading it"):
-        about.body
+        _ = about.body
 
 
 def test_a_build_after_an_edit_reads_only_the_edited_page(project, tmp_path, monkeypatch):

@@ -21,7 +21,7 @@ LAYERS = [
     {"render"},
     {"output"},
     {"state"},
-    {"pagecache"},
+    {"pagecache", "rostercache"},
     {"make"},
     {"build", "scaffold", "check", "fork", "spreadsheet"},
     {"update"},

@@ -16,6 +16,7 @@ from toolkit.pagecache import JsonPageCache
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import Job, PdfCache, cache_key, render_all
 from toolkit.render import SHARE_CACHE, Renderer
+from toolkit.rostercache import JsonRosterCache
 from toolkit.site import Site, load_site
 from toolkit.state import Report, problem, record, save_state
 
@@ -43,7 +44,13 @@ def make(
 ) -> Report:
     """Build `project` into `dest`, taking from `previous` (the last build's state) what did
     not change; on any error `dest` is left exactly as it was."""
-    site = load_site(project, lambda settings: JsonPageCache(project, settings.languages))
+    site = load_site(
+        project,
+        lambda settings: (
+            JsonPageCache(project, settings.languages),
+            JsonRosterCache(project, settings.languages),
+        ),
+    )
     plan = plan_site(site, pdfs=pdfs, kits=kits)
     renderer = Renderer(site, plan, previous.get("theme"))
     known = {

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
 from toolkit.fields import Fields
@@ -133,21 +133,57 @@ def roster_files(project: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+class RosterCache(Protocol):
+    """Where `load_roster` keeps the champions of each file it read, and finds them again while
+    the file is the same (same size, change time and inode)."""
+
+    def get(self, path: PurePosixPath, seen: tuple[int, ...]) -> list[Champion] | None:
+        """Return the champions read from `path` when it was as `seen`, or None."""
+
+    def put(self, path: PurePosixPath, seen: tuple[int, ...], champions: list[Champion]) -> None:
+        """Keep the champions read from `path` as `seen`."""
+
+    def keep_only(self, paths: set[PurePosixPath]) -> None:
+        """Forget the files that are gone, and save."""
+
+
 def load_roster(
-    project: Path, languages: tuple[str, ...], problems: Problems | None = None
+    project: Path,
+    languages: tuple[str, ...],
+    problems: Problems | None = None,
+    cache: RosterCache | None = None,
 ) -> tuple[Champion, ...]:
     """Read every roster file; ids and aliases must be unique across all of them.
 
     Problems go into `problems` when given (warnings included); otherwise errors are raised.
+    Files that did not change are taken from `cache`, and files read are kept there.
     """
     own = problems is None
     problems = Problems() if problems is None else problems
     champions: list[Champion] = []
+    paths = set()
     for file in roster_files(project):
+        path = PurePosixPath(file.relative_to(project).as_posix())
+        paths.add(path)
+        info = file.stat()
+        seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        kept = cache.get(path, seen) if cache is not None else None
+        if kept is not None:
+            champions.extend(kept)
+            continue
+        found = Problems()
         try:
-            champions.extend(load_roster_file(project, file, languages, problems))
+            read = load_roster_file(project, file, languages, found)
         except ToolkitError as exc:
-            problems.absorb(exc)
+            found.absorb(exc)
+        else:
+            champions.extend(read)
+            if cache is not None and not found.items:
+                # A file with problems is read again each time, so they are said each time.
+                cache.put(path, seen, read)
+        problems.extend(found.items)
+    if cache is not None:
+        cache.keep_only(paths)
     _check_unique(champions, problems)
     if own:
         problems.raise_if_errors()

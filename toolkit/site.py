@@ -11,7 +11,7 @@ from types import MappingProxyType
 from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.messages import load_messages
 from toolkit.pages import CONTENT_DIR, Page, PageCache, load_pages
-from toolkit.roster import ROSTER_DIR, Champion, load_roster
+from toolkit.roster import ROSTER_DIR, Champion, RosterCache, load_roster
 from toolkit.settings import Settings, load_settings
 from toolkit.themes import Theme, load_theme
 
@@ -68,10 +68,14 @@ class Site:
         return {p.path: p for p in self.pages}
 
 
-def load_site(project: Path, cache: Callable[[Settings], PageCache] | None = None) -> Site:
+def load_site(
+    project: Path,
+    cache: Callable[[Settings], tuple[PageCache, RosterCache]] | None = None,
+) -> Site:
     """Load and validate the settings, pages, rosters, assets and theme of `project`.
 
-    `cache`, given the settings, returns where pages read by an earlier build are kept.
+    `cache`, given the settings, returns where the pages and champions read by an earlier
+    build are kept.
     """
     project = project.resolve()
     settings = load_settings(project)
@@ -81,10 +85,9 @@ def load_site(project: Path, cache: Callable[[Settings], PageCache] | None = Non
     problems.raise_if_errors()
     pages: tuple[Page, ...] = ()
     champions: tuple[Champion, ...] = ()
-    pages = load_pages(
-        project, settings.languages, problems, cache(settings) if cache is not None else None
-    )
-    champions = load_roster(project, settings.languages, problems)
+    page_cache, roster_cache = cache(settings) if cache is not None else (None, None)
+    pages = load_pages(project, settings.languages, problems, page_cache)
+    champions = load_roster(project, settings.languages, problems, roster_cache)
     theme = None
     try:
         theme = load_theme(project, settings.theme)

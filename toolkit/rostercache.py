@@ -1,0 +1,144 @@
+"""Champions read by an earlier build, kept in the project's build cache so that a rebuild
+parses again only the roster files that changed since (YAML is the slowest part of loading a
+roster of thousands)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+from toolkit import __version__
+from toolkit.errors import Location
+from toolkit.roster import Business, Champion, Colors, Event
+from toolkit.state import RECENT_NS, STATE_FOLDER
+
+CACHE_FILE = "rosters.json"
+_CLASSES: dict[str, type] = {c.__name__: c for c in (Champion, Business, Colors, Event, Location)}
+Seen = tuple[int, ...]
+
+
+class JsonRosterCache:
+    """The champions of each roster file, with the stat of the file and of every logo its
+    champions name (a logo that changes or goes is checked again)."""
+
+    def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
+        self.project = project
+        self.file = project / STATE_FOLDER / CACHE_FILE
+        self.header = {"version": __version__, "languages": list(languages)}
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if (
+            isinstance(data, dict)
+            and all(data.get(k) == v for k, v in self.header.items())
+            and isinstance(data.get("files"), dict)
+        ):
+            self.entries = data["files"]
+
+    def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:
+        """Return the champions of the roster file at `path` when it was as `seen`, or None."""
+        entry = self.entries.get(path.as_posix())
+        try:
+            recorded, logos, champions = entry  # type: ignore[misc]
+            if recorded != list(seen) or any(
+                _seen(self.project / "content" / logo) != logo_seen for logo, logo_seen in logos
+            ):
+                return None
+            found = [decode(c) for c in champions]
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return None  # not written by this version: parse the file
+        return found if all(isinstance(c, Champion) for c in found) else None
+
+    def put(self, path: PurePosixPath, seen: Seen, champions: list[Champion]) -> None:
+        """Keep the champions read from `path` as `seen` (no problems were found in it)."""
+        if time.time_ns() - seen[1] < RECENT_NS:
+            return  # saved a moment ago: it could change again unseen
+        logos = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
+        self.entries[path.as_posix()] = [
+            list(seen),
+            [[logo, _seen(self.project / "content" / logo)] for logo in logos],
+            [encode(c) for c in champions],
+        ]
+        self.changed = True
+
+    def keep_only(self, paths: set[PurePosixPath]) -> None:
+        """Forget the files that are gone, and save."""
+        kept = {p.as_posix() for p in paths}
+        for gone in [p for p in self.entries if p not in kept]:
+            del self.entries[gone]
+            self.changed = True
+        if not self.changed:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({**self.header, "files": self.entries}), encoding="utf-8")
+        os.replace(temporary, self.file)
+        self.changed = False
+
+
+def _seen(file: Path) -> list[int] | None:
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def encode(value: Any) -> Any:
+    """Return `value` (a champion and what it holds) as JSON data that `decode` turns back."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$": type(value).__name__, "fields": fields}
+    if isinstance(value, dt.datetime):
+        return {"$": "datetime", "iso": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$": "date", "iso": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$": "time", "iso": value.isoformat()}
+    if isinstance(value, PurePosixPath):
+        return {"$": "path", "text": value.as_posix()}
+    if isinstance(value, tuple):
+        return {"$": "tuple", "items": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict | MappingProxyType):
+        kind = "dict" if isinstance(value, dict) else "mapping"
+        return {"$": kind, "items": [[k, encode(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot keep {type(value).__name__} in the roster cache")
+
+
+def decode(data: Any) -> Any:
+    """Return what `encode` was given."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    kind = data["$"]
+    if kind in _CLASSES:
+        fields = {str(k): decode(v) for k, v in data["fields"].items()}
+        return _CLASSES[kind](**fields)
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(data["iso"])
+    if kind == "date":
+        return dt.date.fromisoformat(data["iso"])
+    if kind == "time":
+        return dt.time.fromisoformat(data["iso"])
+    if kind == "path":
+        return PurePosixPath(data["text"])
+    if kind == "tuple":
+        return tuple(decode(v) for v in data["items"])
+    if kind in ("dict", "mapping"):
+        items = {str(k): decode(v) for k, v in data["items"]}
+        return items if kind == "dict" else MappingProxyType(items)
+    raise ValueError(kind)

@@ -1,0 +1,126 @@
+"""Champions kept in the build cache: a rebuild parses only the roster files that changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from toolkit import roster
+from toolkit.errors import Problems, ToolkitError
+from toolkit.roster import load_roster
+from toolkit.rostercache import JsonRosterCache, decode, encode
+from toolkit.state import STATE_FOLDER
+
+LANGUAGES = ("en", "es")
+AN_HOUR_AGO = time.time() - 3600
+
+
+def age(project: Path) -> None:
+    """Date every content file an hour back: a file saved a moment ago is never trusted."""
+    for file in (project / "content").rglob("*"):
+        if file.is_file():
+            os.utime(file, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+def load(project: Path, problems: Problems | None = None):
+    return load_roster(project, LANGUAGES, problems, JsonRosterCache(project, LANGUAGES))
+
+
+@pytest.fixture
+def campaign(project) -> Path:
+    source = project("campaign")
+    age(source)
+    return source
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The roster files parsed from YAML, by name."""
+    names: list[str] = []
+    real = roster.load_roster_file
+
+    def load_roster_file(project, file, languages, problems):
+        names.append(file.name)
+        return real(project, file, languages, problems)
+
+    monkeypatch.setattr(roster, "load_roster_file", load_roster_file)
+    return names
+
+
+def test_every_champion_comes_back_from_the_cache_exactly(campaign):
+    for champion in load_roster(campaign, LANGUAGES):
+        again = decode(json.loads(json.dumps(encode(champion))))
+        assert again == champion
+        assert repr(again) == repr(champion)  # what the build's digests are made of
+
+
+def test_an_unchanged_roster_is_not_parsed_again(campaign, parsed):
+    fresh = load_roster(campaign, LANGUAGES)
+    load(campaign)
+    parsed.clear()
+
+    assert load(campaign) == fresh
+    assert parsed == []
+
+
+def test_only_the_edited_roster_file_is_parsed_again(campaign, parsed):
+    load(campaign)
+    parsed.clear()
+    east = campaign / "content/champions/east.yaml"
+    east.write_text(east.read_text(encoding="utf-8").replace("Courthouse Square", "City Park"))
+
+    found = load(campaign)
+    assert parsed == ["east.yaml"]
+    assert any(c.event and c.event.place == "City Park" for c in found)
+
+
+def test_a_logo_that_goes_away_is_noticed(campaign):
+    load(campaign)
+    (campaign / "content/logos/riverside.svg").unlink()
+
+    with pytest.raises(ToolkitError, match=r"logo file not found: content/logos/riverside\.svg"):
+        load(campaign)
+
+
+def test_a_roster_with_a_warning_is_parsed_again_so_the_warning_is_repeated(campaign, parsed):
+    west = campaign / "content/champions/west.yaml"
+    west.write_text(west.read_text(encoding="utf-8") + "- name: Solo\n  language: fr\n")
+    age(campaign)
+    for _ in range(2):
+        parsed.clear()
+        problems = Problems()
+        load(campaign, problems)
+        assert ["language 'fr' is not" in p.message for p in problems.items] == [True]
+        assert "west.yaml" in parsed
+
+
+def test_a_deleted_roster_file_is_forgotten(campaign):
+    load(campaign)
+    (campaign / "content/champions/west.yaml").unlink()
+
+    assert {c.source.path.name for c in load(campaign)} == {"east.yaml"}
+    data = json.loads((campaign / STATE_FOLDER / "rosters.json").read_text(encoding="utf-8"))
+    assert set(data["files"]) == {"content/champions/east.yaml"}
+
+
+@pytest.mark.parametrize("damage", ["not json", "[]", "wrong entry", "wrong class"])
+def test_a_damaged_cache_is_ignored(campaign, damage):
+    load(campaign)
+    cache = campaign / STATE_FOLDER / "rosters.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    entry = data["files"]["content/champions/east.yaml"]
+    if damage == "wrong entry":
+        entry[2] = [{"$": "Champion", "fields": {"nickname": "x"}}]
+        text = json.dumps(data)
+    elif damage == "wrong class":
+        entry[2] = [{"$": "Event", "fields": {}}]
+        text = json.dumps(data)
+    else:
+        text = damage
+    cache.write_text(text, encoding="utf-8")
+
+    assert load(campaign) == load_roster(campaign, LANGUAGES)

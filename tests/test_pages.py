@@ -361,3 +361,27 @@ def test_a_page_may_carry_its_date(tmp_path):
 
     dated = page(tmp_path, "---\ndate: 2026-01-05\n---\nHi\n", "content/news.md")
     assert dated.date == dt.date(2026, 1, 5)
+
+
+def test_pages_read_by_several_processes_equal_pages_read_by_one(tmp_path, monkeypatch):
+    from toolkit import pages as module
+    from toolkit.errors import Problems
+
+    files = {
+        f"content/p{i}.md": f"---\ntitle: P{i}\nextra: {{n: {i}}}\n---\nBody {i}.\n"
+        for i in range(9)
+    }
+    files["content/hello.fr.md"] = "Bonjour.\n"
+    files["content/bad.md"] = "---\ntitle: [unclosed\n---\n"
+    write_files(tmp_path, files)
+    serial = Problems()
+    one = load_pages(tmp_path, ("en",), serial)
+    monkeypatch.setattr(module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    parallel = Problems()
+    several = load_pages(tmp_path, ("en",), parallel)
+
+    assert several == one
+    assert [p.body for p in several] == [p.body for p in one]
+    assert [str(p) for p in parallel.items] == [str(p) for p in serial.items]
+    assert len(serial.items) == 2  # the warning and the broken front matter

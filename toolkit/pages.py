@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing as mp
 import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 
 from toolkit import merge
-from toolkit.errors import Location, Problems, ToolkitError
+from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.fields import Fields
 from toolkit.frontmatter import split
 from toolkit.roster import KINDS
@@ -119,6 +120,16 @@ class Page:
         """Return whether a toolkit piece applies to a champion of `kind`."""
         return not self.kinds or kind in self.kinds
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Pages read by other processes come back pickled; a read-only mapping cannot be.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["extra"] = dict(self.extra)
+        return _unpickle_page, (values,)
+
+
+def _unpickle_page(values: dict[str, Any]) -> Page:
+    return Page(**{**values, "extra": MappingProxyType(values["extra"])})
+
 
 _KEYS = (
     "title",
@@ -183,25 +194,29 @@ def load_pages(
     """
     own = problems is None
     problems = Problems() if problems is None else problems
-    pages = []
     files = page_files(project)
+    kept: dict[PurePosixPath, Page] = {}
+    unread: list[PurePosixPath] = []
     for path, info in files:
         seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         page = cache.get(path, seen) if cache is not None else None
         if page is not None:
-            pages.append(page)
-            continue
-        found = Problems()
-        try:
-            page = load_page(project, project / path, found, languages)
-        except ToolkitError as exc:
-            found.absorb(exc)
+            kept[path] = page
         else:
+            unread.append(path)
+    read = dict(zip(unread, _read_all(project, unread, languages), strict=True))
+    pages = []
+    for path, info in files:
+        if path in kept:
+            pages.append(kept[path])
+            continue
+        page, found = read[path]
+        if page is not None:
             pages.append(page)
-            if cache is not None and not found.items:
+            if cache is not None and not found:
                 # A page with problems is read again each time, so they are said each time.
-                cache.put(page, seen)
-        problems.extend(found.items)
+                cache.put(page, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        problems.extend(found)
     if cache is not None:
         cache.keep_only({path for path, _ in files})
     seen: dict[tuple[str, str, str], Page] = {}
@@ -215,6 +230,38 @@ def load_pages(
     if own:
         problems.raise_if_errors()
     return tuple(sorted(pages, key=lambda p: (p.section, p.order, p.title.lower(), p.name, p.lang)))
+
+
+PARALLEL_FROM = 1000
+"""From this many files to read, they are read by one process per core."""
+
+
+def _read_all(
+    project: Path, paths: list[PurePosixPath], languages: tuple[str, ...]
+) -> list[tuple[Page | None, list[Problem]]]:
+    """Read `paths` (in order), over one process per core when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return _read_some(project, paths, languages)
+    size = -(-len(paths) // (workers * 4))
+    chunks = [(project, paths[i : i + size], languages) for i in range(0, len(paths), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        return [result for part in pool.starmap(_read_some, chunks) for result in part]
+
+
+def _read_some(
+    project: Path, paths: list[PurePosixPath], languages: tuple[str, ...]
+) -> list[tuple[Page | None, list[Problem]]]:
+    results: list[tuple[Page | None, list[Problem]]] = []
+    for path in paths:
+        found = Problems()
+        page = None
+        try:
+            page = load_page(project, project / path, found, languages)
+        except ToolkitError as exc:
+            found.absorb(exc)
+        results.append((page, found.items))
+    return results
 
 
 def load_page(

@@ -114,10 +114,10 @@ def test_a_damaged_cache_is_ignored(campaign, damage):
     data = json.loads(cache.read_text(encoding="utf-8"))
     entry = data["files"]["content/champions/east.yaml"]
     if damage == "wrong entry":
-        entry[2] = [{"$": "Champion", "fields": {"nickname": "x"}}]
+        entry[2] = [["Champion", "x"]]
         text = json.dumps(data)
     elif damage == "wrong class":
-        entry[2] = [{"$": "Event", "fields": {}}]
+        entry[2] = [["Event", None, None, None, None, None]]
         text = json.dumps(data)
     else:
         text = damage

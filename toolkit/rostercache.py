@@ -94,51 +94,54 @@ def _seen(file: Path) -> list[int] | None:
 
 
 def encode(value: Any) -> Any:
-    """Return `value` (a champion and what it holds) as JSON data that `decode` turns back."""
+    """Return `value` (a champion and what it holds) as JSON data that `decode` turns back.
+
+    Anything but text, numbers, booleans and null becomes a list led by its kind; a dataclass
+    lists its fields in order (thousands of champions are read back on every build).
+    """
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$": type(value).__name__, "fields": fields}
-    if isinstance(value, dt.datetime):
-        return {"$": "datetime", "iso": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$": "date", "iso": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {"$": "time", "iso": value.isoformat()}
+    name = type(value).__name__
+    if dataclasses.is_dataclass(value) and name in _CLASSES:
+        return [name, *(encode(getattr(value, f)) for f in _FIELDS[name])]
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        kind = "datetime" if isinstance(value, dt.datetime) else name
+        return [kind, value.isoformat()]
     if isinstance(value, PurePosixPath):
-        return {"$": "path", "text": value.as_posix()}
-    if isinstance(value, tuple):
-        return {"$": "tuple", "items": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
+        return ["path", value.as_posix()]
+    if isinstance(value, tuple | list):
+        return ["tuple" if isinstance(value, tuple) else "list", *(encode(v) for v in value)]
     if isinstance(value, dict | MappingProxyType):
         kind = "dict" if isinstance(value, dict) else "mapping"
-        return {"$": kind, "items": [[k, encode(v)] for k, v in value.items()]}
-    raise TypeError(f"cannot keep {type(value).__name__} in the roster cache")
+        return [kind, {k: encode(v) for k, v in value.items()}]
+    raise TypeError(f"cannot keep {name} in the roster cache")
 
 
 def decode(data: Any) -> Any:
     """Return what `encode` was given."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict):
+    if not isinstance(data, list):
         return data
-    kind = data["$"]
+    kind = data[0]
     if kind in _CLASSES:
-        fields = {str(k): decode(v) for k, v in data["fields"].items()}
-        return _CLASSES[kind](**fields)
-    if kind == "datetime":
-        return dt.datetime.fromisoformat(data["iso"])
-    if kind == "date":
-        return dt.date.fromisoformat(data["iso"])
-    if kind == "time":
-        return dt.time.fromisoformat(data["iso"])
-    if kind == "path":
-        return PurePosixPath(data["text"])
-    if kind == "tuple":
-        return tuple(decode(v) for v in data["items"])
+        values = [decode(v) for v in data[1:]]
+        if len(values) != len(_FIELDS[kind]):
+            raise ValueError(kind)
+        return _CLASSES[kind](**dict(zip(_FIELDS[kind], values, strict=True)))
+    if kind in _READERS:
+        return _READERS[kind](data[1])
+    if kind in ("tuple", "list"):
+        items = [decode(v) for v in data[1:]]
+        return tuple(items) if kind == "tuple" else items
     if kind in ("dict", "mapping"):
-        items = {str(k): decode(v) for k, v in data["items"]}
+        items = {str(k): decode(v) for k, v in data[1].items()}
         return items if kind == "dict" else MappingProxyType(items)
     raise ValueError(kind)
+
+
+_FIELDS = {name: tuple(f.name for f in dataclasses.fields(c)) for name, c in _CLASSES.items()}
+_READERS: dict[str, Any] = {
+    "datetime": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+    "time": dt.time.fromisoformat,
+    "path": PurePosixPath,
+}

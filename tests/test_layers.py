@@ -21,6 +21,7 @@ LAYERS = [
     {"render"},
     {"output"},
     {"state"},
+    {"cachefile"},
     {"pagecache", "rostercache"},
     {"make"},
     {"build", "scaffold", "check", "fork", "spreadsheet"},

@@ -38,7 +38,7 @@ def load(project: Path, problems: Problems | None = None):
 
 def cached(project: Path) -> set[str]:
     data = json.loads((project / STATE_FOLDER / "pages.json").read_text(encoding="utf-8"))
-    return set(data["pages"])
+    return set(data["entries"])
 
 
 @pytest.fixture
@@ -120,8 +120,8 @@ def test_a_damaged_cache_is_ignored(site, text):
     data = json.loads(cache.read_text(encoding="utf-8"))
     if text.startswith("{") and "version" not in text:
         # Right header, hostile entry that claims the file's current stat.
-        entry = data["pages"]["content/about.md"]
-        data["pages"]["content/about.md"] = [entry[0], {"title": 5}]
+        entry = data["entries"]["content/about.md"]
+        data["entries"]["content/about.md"] = [entry[0], {"title": 5}]
         text = json.dumps(data)
     cache.write_text(text, encoding="utf-8")
 

@@ -104,7 +104,7 @@ def test_a_deleted_roster_file_is_forgotten(campaign):
 
     assert {c.source.path.name for c in load(campaign)} == {"east.yaml"}
     data = json.loads((campaign / STATE_FOLDER / "rosters.json").read_text(encoding="utf-8"))
-    assert set(data["files"]) == {"content/champions/east.yaml"}
+    assert set(data["entries"]) == {"content/champions/east.yaml"}
 
 
 @pytest.mark.parametrize("damage", ["not json", "[]", "wrong entry", "wrong class"])
@@ -112,7 +112,7 @@ def test_a_damaged_cache_is_ignored(campaign, damage):
     load(campaign)
     cache = campaign / STATE_FOLDER / "rosters.json"
     data = json.loads(cache.read_text(encoding="utf-8"))
-    entry = data["files"]["content/champions/east.yaml"]
+    entry = data["entries"]["content/champions/east.yaml"]
     if damage == "wrong entry":
         entry[2] = [["Champion", "x"]]
         text = json.dumps(data)

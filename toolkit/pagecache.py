@@ -4,43 +4,28 @@ only the Markdown files that changed since."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import time
+from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from toolkit import __version__
+from toolkit.cachefile import CacheFile, Seen
 from toolkit.errors import Location
 from toolkit.pages import Page
-from toolkit.state import RECENT_NS, STATE_FOLDER
 
 CACHE_FILE = "pages.json"
 
 
-class JsonPageCache:
+class JsonPageCache(CacheFile):
     """Pages by source path, with the stat of the file each was read from (no bodies: a page
     reads its body from its file when it is rendered)."""
 
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
+        super().__init__(project, CACHE_FILE, languages)
         self.root = str(project)
-        self.file = project / STATE_FOLDER / CACHE_FILE
-        self.header = {"version": __version__, "languages": list(languages)}
-        self.entries: dict[str, list] = {}
-        self.changed = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if (
-            isinstance(data, dict)
-            and all(data.get(k) == v for k, v in self.header.items())
-            and isinstance(data.get("pages"), dict)
-        ):
-            self.entries = data["pages"]
 
-    def get(self, path: PurePosixPath, seen: tuple[int, ...]) -> Page | None:
+    def get(self, path: PurePosixPath, seen: Seen) -> Page | None:
         entry_key = path.as_posix()
         entry = self.entries.get(entry_key)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != list(seen):
@@ -50,48 +35,16 @@ class JsonPageCache:
         except (TypeError, ValueError, KeyError, AttributeError):
             return None  # not written by this version: read the file
 
-    def put(self, page: Page, seen: tuple[int, ...]) -> None:
-        if time.time_ns() - seen[1] < RECENT_NS:
-            # Saved again within the same clock tick, the file would look unchanged: a page
-            # written a moment ago is read again next time rather than trusted.
-            return
+    def put(self, page: Page, seen: Seen) -> None:
         record = _record(page)
-        if record is not None:
-            self.entries[page.path.as_posix()] = [list(seen), record]
-            self.changed = True
-
-    def keep_only(self, paths: set[PurePosixPath]) -> None:
-        kept = {p.as_posix() for p in paths}
-        for gone in [p for p in self.entries if p not in kept]:
-            del self.entries[gone]
-            self.changed = True
-        if not self.changed:
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({**self.header, "pages": self.entries}), encoding="utf-8")
-        os.replace(temporary, self.file)
-        self.changed = False
+        if record is not None and self.trusted(seen):
+            self.keep(page.path, [list(seen), record])
 
 
-_FIELDS = (
-    "section",
-    "name",
-    "title",
-    "description",
-    "layout",
-    "order",
-    "draft",
-    "nav",
-    "nav_title",
-    "kinds",
-    "image",
-    "sizes",
-    "body_line",
-    "lang",
-    "default_language",
-    "digest",
+_FIELDS = tuple(
+    f.name for f in fields(Page) if f.name not in ("source", "date", "extra", "file", "markdown")
 )
+"""What a page keeps in the cache as it is; its date and extra are written out."""
 
 
 def _record(page: Page) -> dict[str, Any] | None:

@@ -6,43 +6,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
-import time
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from toolkit import __version__
+from toolkit.cachefile import CacheFile, Seen
 from toolkit.errors import Location
 from toolkit.roster import Business, Champion, Colors, Event
-from toolkit.state import RECENT_NS, STATE_FOLDER
 
 CACHE_FILE = "rosters.json"
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Champion, Business, Colors, Event, Location)}
-Seen = tuple[int, ...]
 
 
-class JsonRosterCache:
+class JsonRosterCache(CacheFile):
     """The champions of each roster file, with the stat of the file and of every logo its
     champions name (a logo that changes or goes is checked again)."""
 
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
+        super().__init__(project, CACHE_FILE, languages)
         self.project = project
-        self.file = project / STATE_FOLDER / CACHE_FILE
-        self.header = {"version": __version__, "languages": list(languages)}
-        self.entries: dict[str, list] = {}
-        self.changed = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if (
-            isinstance(data, dict)
-            and all(data.get(k) == v for k, v in self.header.items())
-            and isinstance(data.get("files"), dict)
-        ):
-            self.entries = data["files"]
 
     def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:
         """Return the champions of the roster file at `path` when it was as `seen`, or None."""
@@ -60,29 +43,17 @@ class JsonRosterCache:
 
     def put(self, path: PurePosixPath, seen: Seen, champions: list[Champion]) -> None:
         """Keep the champions read from `path` as `seen` (no problems were found in it)."""
-        if time.time_ns() - seen[1] < RECENT_NS:
-            return  # saved a moment ago: it could change again unseen
-        logos = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
-        self.entries[path.as_posix()] = [
-            list(seen),
-            [[logo, _seen(self.project / "content" / logo)] for logo in logos],
-            [encode(c) for c in champions],
-        ]
-        self.changed = True
-
-    def keep_only(self, paths: set[PurePosixPath]) -> None:
-        """Forget the files that are gone, and save."""
-        kept = {p.as_posix() for p in paths}
-        for gone in [p for p in self.entries if p not in kept]:
-            del self.entries[gone]
-            self.changed = True
-        if not self.changed:
+        if not self.trusted(seen):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({**self.header, "files": self.entries}), encoding="utf-8")
-        os.replace(temporary, self.file)
-        self.changed = False
+        logos = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
+        self.keep(
+            path,
+            [
+                list(seen),
+                [[logo, _seen(self.project / "content" / logo)] for logo in logos],
+                [encode(c) for c in champions],
+            ],
+        )
 
 
 def _seen(file: Path) -> list[int] | None:

@@ -171,8 +171,7 @@ class _Links:
         for token in tokens:
             if token.children:
                 self.visit(token.children)
-            alt = "".join(c.content for c in token.children or ())
-            if token.type == "image" and not alt.strip():
+            if token.type == "image" and not "".join(c.content for c in token.children).strip():
                 src = str(token.attrGet("src") or "")
                 self.problems.append(
                     Problem(

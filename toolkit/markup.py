@@ -171,7 +171,7 @@ class _Links:
         for token in tokens:
             if token.children:
                 self.visit(token.children)
-            if token.type == "image" and not "".join(c.content for c in token.children).strip():
+            if token.type == "image" and not _text(token).strip():
                 src = str(token.attrGet("src") or "")
                 self.problems.append(
                     Problem(
@@ -212,6 +212,10 @@ class _Links:
         line_start = self.body.rfind("\n", 0, at) + 1
         line = self.first_line + self.body.count("\n", 0, at)
         return Location(self.source, line, at - line_start + 1)
+
+
+def _text(token: Token) -> str:
+    return "".join(child.content for child in token.children or ())
 
 
 def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int = 1) -> Converted:

@@ -157,3 +157,11 @@ def test_a_build_after_an_edit_reads_only_the_edited_page(project, tmp_path, mon
 
     assert read == ["content/about.md"]
     assert "One more line." in (tmp_path / "out/about/index.html").read_text(encoding="utf-8")
+
+
+def test_a_cache_that_cannot_be_saved_costs_only_speed(site):
+    (site / STATE_FOLDER).mkdir()
+    (site / STATE_FOLDER / "pages.json").mkdir()  # in the way of the file
+
+    assert load(site) == load_pages(site, LANGUAGES)
+    assert [p.name for p in (site / STATE_FOLDER).iterdir()] == ["pages.json"]

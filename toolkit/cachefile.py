@@ -55,8 +55,13 @@ class CacheFile:
             self.changed = True
         if not self.changed:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({**self.header, "entries": self.entries}), "utf-8")
-        os.replace(temporary, self.file)
+        # Its own temporary file: a preview and a build may save at the same moment.
+        temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({**self.header, "entries": self.entries}), "utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            # Only a rebuild's head start is lost (a full disk, a read-only folder).
+            temporary.unlink(missing_ok=True)
         self.changed = False

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -99,9 +100,11 @@ def median(runs: int, measure) -> tuple[float, int]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def corpus_rows(pages: int, runs: int, peers: bool, tmp: Path) -> list[tuple[str, str, str]]:
-    project = write_corpus(pages, tmp)
-    out = tmp / "corpus-out"
+def three_builds(
+    project: Path, out: Path, runs: int, edit: Callable[[], None]
+) -> tuple[float, int, float, float]:
+    """Build `project` with print off: cold, with no change, and after `edit`; return the
+    median seconds of each and the cold build's peak memory (KiB)."""
     settle()
 
     def cold() -> tuple[float, int]:
@@ -109,15 +112,24 @@ def corpus_rows(pages: int, runs: int, peers: bool, tmp: Path) -> list[tuple[str
         shutil.rmtree(project / ".toolkit-cache", ignore_errors=True)
         return toolkit(project, out, "--no-print")
 
-    cold_s, cold_kib = median(runs, cold)
-    nochange_s, _ = median(runs, lambda: toolkit(project, out, "--no-print"))
-    page = project / "content/page-00001.md"
-
-    def one_edit() -> tuple[float, int]:
-        page.write_text(page.read_text() + f"\nEdited at {time.time()}.\n")
+    def edited() -> tuple[float, int]:
+        edit()
         return toolkit(project, out, "--no-print")
 
-    edit_s, _ = median(runs, one_edit)
+    cold_s, cold_kib = median(runs, cold)
+    nochange_s, _ = median(runs, lambda: toolkit(project, out, "--no-print"))
+    edit_s, _ = median(runs, edited)
+    return cold_s, cold_kib, nochange_s, edit_s
+
+
+def corpus_rows(pages: int, runs: int, peers: bool, tmp: Path) -> list[tuple[str, str, str]]:
+    project = write_corpus(pages, tmp)
+    page = project / "content/page-00001.md"
+
+    def edit() -> None:
+        page.write_text(page.read_text() + f"\nEdited at {time.time()}.\n")
+
+    cold_s, cold_kib, nochange_s, edit_s = three_builds(project, tmp / "corpus-out", runs, edit)
     rows = [
         (
             f"corpus of {pages} pages: cold build",
@@ -155,27 +167,17 @@ def campaign_rows(champions: int, runs: int, tmp: Path) -> list[tuple[str, str, 
         [sys.executable, str(HERE / "make_campaign.py"), str(champions), str(project)], check=True
     )
     out = tmp / "campaign-out"
-    settle()
-
-    def cold() -> tuple[float, int]:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(project / ".toolkit-cache", ignore_errors=True)
-        return toolkit(project, out, "--no-print")
-
-    cold_s, cold_kib = median(runs, cold)
-    nochange_s, _ = median(runs, lambda: toolkit(project, out, "--no-print"))
     roster = sorted((project / "content/champions").glob("*.yaml"))[0]
 
-    def one_edit() -> tuple[float, int]:
+    def edit() -> None:
         text = roster.read_text()
         roster.write_text(
             text.replace("Square", "Plaza", 1)
             if "Square" in text
             else text.replace("Plaza", "Square", 1)
         )
-        return toolkit(project, out, "--no-print")
 
-    edit_s, _ = median(runs, one_edit)
+    cold_s, cold_kib, nochange_s, edit_s = three_builds(project, out, runs, edit)
     pages = sum(1 for _ in out.rglob("*.html"))
     return [
         (

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_files
-from toolkit.errors import ToolkitError
+from toolkit import pages as pages_module
+from toolkit.errors import Problems, ToolkitError
 from toolkit.pages import load_pages
 
 
@@ -364,9 +365,6 @@ def test_a_page_may_carry_its_date(tmp_path):
 
 
 def test_pages_read_by_several_processes_equal_pages_read_by_one(tmp_path, monkeypatch):
-    from toolkit import pages as module
-    from toolkit.errors import Problems
-
     files = {
         f"content/p{i}.md": f"---\ntitle: P{i}\nextra: {{n: {i}}}\n---\nBody {i}.\n"
         for i in range(9)
@@ -376,8 +374,8 @@ def test_pages_read_by_several_processes_equal_pages_read_by_one(tmp_path, monke
     write_files(tmp_path, files)
     serial = Problems()
     one = load_pages(tmp_path, ("en",), serial)
-    monkeypatch.setattr(module, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pages_module.os, "cpu_count", lambda: 2)
     parallel = Problems()
     several = load_pages(tmp_path, ("en",), parallel)
 

@@ -103,7 +103,7 @@ def kit_files(
     if own is not None and own in site.assets and own.parent != PurePosixPath(ROSTER_DIR.name):
         logo = CONTENT_DIR / own
         files[logo.as_posix()] = (site.project / logo).read_bytes()
-    files[(ROSTER_DIR / f"{champion.id}.yaml").as_posix()] = roster_entry(site, champion)
+    files[(ROSTER_DIR / f"{champion.id}.yaml").as_posix()] = roster_entry(champion)
     host = re.sub(r"^https?://", "", champion.website or "example.org").split("/")[0]
     readme = PARTNER_README.format(name=champion.name, campaign=site.settings.name, host=host)
     files["README.md"] = readme.encode("utf-8")
@@ -124,7 +124,7 @@ def partner_settings(site: Site, champion: Champion) -> str:
     )
 
 
-def roster_entry(site: Site, champion: Champion) -> bytes:
+def roster_entry(champion: Champion) -> bytes:
     """Return a roster file holding only `champion`'s entry, as the campaign wrote it."""
     data = dict(champion.written)
     data.setdefault("id", champion.id)

@@ -36,8 +36,8 @@ class JsonPageCache(CacheFile):
             return None  # not written by this version: read the file
 
     def put(self, page: Page, seen: Seen) -> None:
-        record = _record(page)
-        if record is not None and self.trusted(seen):
+        record = _record(page) if self.trusted(seen) else None
+        if record is not None:
             self.keep(page.path, [list(seen), record])
 
 

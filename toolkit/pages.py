@@ -194,11 +194,13 @@ def load_pages(
     """
     own = problems is None
     problems = Problems() if problems is None else problems
-    files = page_files(project)
+    files = [
+        (path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        for path, info in page_files(project)
+    ]
     kept: dict[PurePosixPath, Page] = {}
     unread: list[PurePosixPath] = []
-    for path, info in files:
-        seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    for path, seen in files:
         page = cache.get(path, seen) if cache is not None else None
         if page is not None:
             kept[path] = page
@@ -206,7 +208,7 @@ def load_pages(
             unread.append(path)
     read = dict(zip(unread, _read_all(project, unread, languages), strict=True))
     pages = []
-    for path, info in files:
+    for path, seen in files:
         if path in kept:
             pages.append(kept[path])
             continue
@@ -215,7 +217,7 @@ def load_pages(
             pages.append(page)
             if cache is not None and not found:
                 # A page with problems is read again each time, so they are said each time.
-                cache.put(page, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+                cache.put(page, seen)
         problems.extend(found)
     if cache is not None:
         cache.keep_only({path for path, _ in files})

@@ -165,6 +165,43 @@ def test_generic_qr_code_leads_to_the_directory(built, tmp_path):
     assert decode_qr(built / "print/window-sign-tabloid.pdf", tmp_path) == [f"{BASE}champions/"]
 
 
+def test_qr_code_prints_with_sharp_edges(built):
+    """One pixel per module, marked for viewers and printers not to smooth: crisp squares."""
+    pdf = built / "champions/riverside-chamber/print/poster-letter.pdf"
+    listing = subprocess.run(
+        [need("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    # page num type width height color comp bpc enc interp ...
+    images = [line.split() for line in listing.splitlines()[2:]]
+    (qr,) = [row for row in images if row[3] == row[4] and row[9] == "no"]
+    # A QR code is 17 + 4 × version modules wide, and we leave a border of 4 around it.
+    assert (int(qr[3]) - 8 - 17) % 4 == 0, listing
+
+
+def test_a_pdf_is_the_same_whatever_was_made_before_it(project):
+    """Fonts and stylesheets are shared between the PDFs one process makes; the bytes of a
+    PDF must not depend on it, or a rebuild would differ from a clean build."""
+    import threading
+
+    from toolkit.make import plan_site
+    from toolkit.printkit import render_pdf
+    from toolkit.render import Renderer
+    from toolkit.site import load_site
+
+    site = load_site(project("campaign"))
+    plan = plan_site(site)
+    renderer = Renderer(site, plan)
+    jobs = [renderer.print_job(o) for o in plan.outputs if o.kind == "pdf"]
+    alone: list[bytes] = []
+    # A thread of its own starts with nothing shared.
+    worker = threading.Thread(target=lambda: alone.append(render_pdf(jobs[-1])[0]))
+    worker.start()
+    worker.join()
+    for job in jobs[:6]:
+        render_pdf(job)
+    assert render_pdf(jobs[-1])[0] == alone[0]
+
+
 def test_microsite_lists_the_print_kit(built):
     from bs4 import BeautifulSoup
 

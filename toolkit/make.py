@@ -14,7 +14,7 @@ from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import Output, Plan, make_plan
-from toolkit.printkit import Job, PdfCache, cache_key, render_all
+from toolkit.printkit import PdfCache, cache_key, render_pdf
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.site import Site, load_site
@@ -232,38 +232,70 @@ def make_pdfs(
     step: Callable[[], None],
     made: dict[str, list],
 ) -> int:
-    """Write the PDFs that changed, from the cache when one was made before; return how many."""
-    digests: dict[Path, str] = {}
+    """Write the PDFs that changed, from the cache when one was made before; return how many
+    came from the cache. From two PDFs up, one process per core makes them: each lays out
+    its share of the documents, from their HTML to the file in the cache and the output."""
+    global _PDF_WORK
+    reused = 0
+
+    def collect(results: list[tuple[int, Path, int, bool]]) -> None:
+        nonlocal reused
+        for index, file, pages, hit in results:
+            item, output_key = prints[index]
+            cache.used.add(file)
+            renderer.page_counts[item.path] = pages
+            made[item.path.as_posix()] = [output_key, pages]
+            reused += hit
+            step()
+
+    workers = _workers() if len(prints) > 1 else 1
+    _PDF_WORK = (renderer, [item for item, _ in prints], staging, cache, {})
+    try:
+        if workers == 1:
+            collect(_make_pdf_chunk(range(len(prints))))
+            return reused
+        chunks = [range(i, len(prints), workers * 8) for i in range(workers * 8)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap_unordered(_make_pdf_chunk, chunks):
+                collect(results)
+        return reused
+    except _Failed as failed:
+        raise ToolkitError(failed.args[0]) from None
+    finally:
+        _PDF_WORK = None
+
+
+_PDF_WORK: tuple[Renderer, list[Output], Staging, PdfCache, dict[Path, str]] | None = None
+
+
+def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
+    """Make the PDFs at `indexes`; return each one's index, cache file, pages and whether it
+    came from the cache."""
+    assert _PDF_WORK is not None
+    renderer, outputs, staging, cache, digests = _PDF_WORK
 
     def digest(path: Path) -> str:
         if path not in digests:
             digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
         return digests[path]
 
-    jobs: list[Job] = []
-    waiting: list[tuple[PurePosixPath, str, str | None]] = []
-    reused = 0
-    for item, output_key in prints:
-        job = renderer.print_job(item)
-        key = cache_key(job, digest)
-        hit = cache.get(key)
-        if hit is None:
-            jobs.append(job)
-            waiting.append((item.path, key, output_key))
-            continue
-        staging.copy(item.path, hit[0])
-        renderer.page_counts[item.path] = hit[1]
-        made[item.path.as_posix()] = [output_key, hit[1]]
-        reused += 1
-        step()
-    for index, data, pages in render_all(jobs):
-        path, key, output_key = waiting[index]
-        cache.put(key, data, pages)
-        staging.write(path, data)
-        renderer.page_counts[path] = pages
-        made[path.as_posix()] = [output_key, pages]
-        step()
-    return reused
+    results = []
+    try:
+        for index in indexes:
+            item = outputs[index]
+            job = renderer.print_job(item)
+            key = cache_key(job, digest)
+            hit = cache.get(key)
+            if hit is not None:
+                staging.copy(item.path, hit[0])
+                results.append((index, hit[0], hit[1], True))
+                continue
+            data, pages = render_pdf(job)
+            staging.write(item.path, data)
+            results.append((index, cache.put(key, data, pages), pages, False))
+    except ToolkitError as error:
+        raise _Failed(error.problems) from None
+    return results
 
 
 class _Counter:

@@ -1,14 +1,15 @@
-"""Print kits: paper sizes, QR codes, and PDFs made with WeasyPrint, in parallel and cached."""
+"""Print kits: paper sizes, QR codes, and PDFs made with WeasyPrint and cached by content."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -55,9 +56,14 @@ def paper(name: str) -> Paper:
 
 @functools.lru_cache(maxsize=1024)
 def qr_data_uri(url: str) -> str:
-    """Return a QR code for `url` as an SVG data URI (vector, so sharp at any print size)."""
+    """Return a QR code for `url` as a PNG data URI, one pixel per module.
+
+    Shown with `image-rendering: pixelated`, each module stays a sharp square at any print
+    size (the PDF asks viewers and printers not to smooth it), and a PNG is drawn many times
+    faster than the same code as an SVG path.
+    """
     # Medium error correction survives a scuffed window sign.
-    return segno.make(url, error="m", micro=False).svg_data_uri(scale=10, border=4)
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=4)
 
 
 def name_size(name: str) -> int:
@@ -89,14 +95,19 @@ def file_url(path: Path) -> str:
 
 def cache_key(job: Job, digest_file: Callable[[Path], str]) -> str:
     """Return a key that changes whenever anything that goes into the PDF changes."""
-    from weasyprint import __version__ as weasyprint_version
-
     h = hashlib.sha256()
-    h.update(f"weasyprint {weasyprint_version}\0".encode())
+    h.update(f"weasyprint {_weasyprint_version()}\0".encode())
     h.update(job.html.encode("utf-8"))
     for url in sorted(set(_FILE_URL.findall(job.html))):
         h.update(b"\0" + digest_file(Path(unquote(urlsplit(url).path))).encode())
     return h.hexdigest()
+
+
+@functools.cache
+def _weasyprint_version() -> str:
+    # Read from the package's metadata: importing WeasyPrint takes half a second, which a
+    # build whose PDFs all come from the cache never needs to spend.
+    return importlib.metadata.version("weasyprint")
 
 
 class PdfCache:
@@ -115,7 +126,8 @@ class PdfCache:
     def put(self, key: str, data: bytes, pages: int) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         file = self.folder / f"{key}-{pages}p.pdf"
-        temporary = file.with_suffix(".tmp")
+        # Two workers can make the same PDF at once (two outputs from the same HTML).
+        temporary = file.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, file)
         self.used.add(file)
@@ -134,15 +146,86 @@ def render_pdf(job: Job) -> tuple[bytes, int]:
     """Lay out one print document with WeasyPrint; return the PDF and its page count."""
     from weasyprint import HTML
 
+    shared = _shared()
+    fetcher = _fetcher(job.roots)
     try:
         for html in (job.html, *job.smaller):
-            document = HTML(string=html, url_fetcher=_fetcher(job.roots)).render()
+            sheets = [shared.stylesheet(css, job.roots, fetcher) for css in _STYLE.findall(html)]
+            document = HTML(string=_STYLE.sub("", html), url_fetcher=fetcher).render(
+                font_config=shared.fonts,
+                counter_style=shared.counters,
+                stylesheets=sheets,
+                cache=shared.image_cache(),
+            )
             if fits(document):
                 break
         return document.write_pdf(), len(document.pages)
     except Exception as exc:
         # WeasyPrint failing on a document is reported at the print piece, not as a crash.
         raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+"""A plain `<style>` element; one with attributes (a media query, say) is left to WeasyPrint."""
+
+
+class _Shared:
+    """What every document laid out in one process can share.
+
+    Each PDF is still its own document, but loading the fonts and parsing the stylesheet once
+    per process, rather than once per PDF, halves the time a PDF takes. The stylesheets of a
+    document are handed to WeasyPrint already parsed, in their order in the document. They
+    then count as the reader's stylesheets rather than the author's, which changes nothing
+    here: the only author styles left are `style` attributes, which win either way.
+    """
+
+    LIMIT = 64
+    """Stylesheets and images kept at most; the cache starts again when it is full."""
+
+    def __init__(self) -> None:
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.owner = (os.getpid(), threading.get_ident())
+        self.fonts = FontConfiguration()
+        self.counters = CounterStyle()
+        self.images: dict = {}
+        self.sheets: dict[tuple[str, tuple[str, ...]], object] = {}
+
+    def stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
+        from weasyprint import CSS
+
+        key = (css, roots)
+        sheet = self.sheets.get(key)
+        if sheet is None:
+            if len(self.sheets) >= self.LIMIT:
+                self.sheets.clear()
+            sheet = CSS(
+                string=css,
+                url_fetcher=fetcher,
+                font_config=self.fonts,
+                counter_style=self.counters,
+            )
+            self.sheets[key] = sheet
+        return sheet
+
+    def image_cache(self) -> dict:
+        """Return the decoded images by URL (the campaign's artwork is on every piece)."""
+        if len(self.images) >= self.LIMIT:
+            self.images.clear()
+        return self.images
+
+
+_local = threading.local()
+
+
+def _shared() -> _Shared:
+    """Return this process's and thread's shared WeasyPrint state, made on first use."""
+    # A forked worker inherits its parent's object; it makes its own, as does each thread.
+    shared = getattr(_local, "shared", None)
+    if shared is None or shared.owner != (os.getpid(), threading.get_ident()):
+        shared = _local.shared = _Shared()
+    return shared
 
 
 def fits(document: object) -> bool:
@@ -188,21 +271,3 @@ def _fetcher(roots: tuple[str, ...]):
             return super().fetch(url, headers)
 
     return ProjectFetcher(allowed_protocols=("file", "data"))
-
-
-def render_all(jobs: list[Job], workers: int | None = None) -> Iterable[tuple[int, bytes, int]]:
-    """Render jobs across processes; yield (index, pdf, pages) as each finishes."""
-    if not jobs:
-        return
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) == 1:
-        for i, job in enumerate(jobs):
-            data, pages = render_pdf(job)
-            yield i, data, pages
-        return
-    import weasyprint  # noqa: F401 - imported before forking so each worker starts warm
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        for i, (data, pages) in enumerate(pool.map(render_pdf, jobs, chunksize=chunk)):
-            yield i, data, pages

@@ -130,6 +130,8 @@ class Renderer:
         self._parts: dict[PurePosixPath, _PageParts] = {}
         self._lock = threading.Lock()
         self._pages = {p.path: p for p in site.pages}
+        # The folder of the theme's fonts, for share images and PDFs; looked up once a build.
+        self._font_file = site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
         self._drafts = {p.path for p in site.drafts}
         self._assets = set(site.assets)
         # What a page's links can lead to, as one digest: a page converts the same while it
@@ -390,7 +392,7 @@ class Renderer:
             event = merged.event
             when = " · ".join(x for x in (event.date, event.place) if x) if event else ""
             lines = tuple(x for x in (place, when or campaign.date) if x)
-        fonts = self.site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        fonts = self._font_file
         card = Card(
             kicker=self.settings.name,
             title=title,
@@ -514,7 +516,7 @@ class Renderer:
                 return root + PurePosixPath(content_path).as_posix()
             return file_url(self.site.project / CONTENT_DIR / content_path)
 
-        fonts = self.site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        fonts = self._font_file
         font_url = (
             root + "static/fonts/" if screen or fonts is None else file_url(fonts.parent) + "/"
         )

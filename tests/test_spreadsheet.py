@@ -430,6 +430,26 @@ def test_list_as_csv(campaign, run_toolkit):
     }
 
 
+def test_list_as_csv_never_hands_a_spreadsheet_a_formula(minimal, run_toolkit):
+    roster = (
+        "- name: '=HYPERLINK(\"https://evil.example/\", \"Open\")'\n  id: formula\n"
+        "- name: '+1 Bakery'\n  city: '@home'\n"
+        "- name: Plain Shop\n  city: '-'\n"
+    )
+    write_files(minimal, {"content/champions/odd.yaml": roster})
+    result = run_toolkit("champions", "list", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["name"], r["city"]) for r in rows][1:] == [
+        ("'=HYPERLINK(\"https://evil.example/\", \"Open\")", ""),
+        ("'+1 Bakery", "'@home"),
+        ("Plain Shop", "'-"),
+    ]
+    # The table and JSON are for people and scripts: they show the names as written.
+    listed = json.loads(run_toolkit("champions", "list", "--format", "json").stdout)
+    assert listed[2]["name"] == "+1 Bakery"
+
+
 def test_list_as_json(campaign, run_toolkit):
     result = run_toolkit("champions", "list", str(campaign), "--format", "json")
     assert result.exit_code == 0, result.stderr

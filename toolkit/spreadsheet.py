@@ -708,6 +708,15 @@ def list_champions(project: Path) -> tuple[Listed, ...]:
     )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """Return `cell` so that a spreadsheet opening the CSV shows it rather than runs it."""
+    # A roster name such as `=HYPERLINK(...)` would otherwise become a live formula in Excel.
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def format_listing(champions: tuple[Listed, ...], output_format: str) -> str:
     """Return the champions as an aligned table, CSV or JSON (`LIST_FORMATS`)."""
     if output_format == "json":
@@ -716,7 +725,9 @@ def format_listing(champions: tuple[Listed, ...], output_format: str) -> str:
     rows = [_LISTED, *([" ".join((v or "").split()) for v in astuple(c)] for c in champions)]
     if output_format == "csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(rows)
+        csv.writer(out, lineterminator="\n").writerows(
+            [_inert(v) for v in row] for row in rows
+        )
         return out.getvalue()
     widths = [max(len(row[i]) for row in rows) for i in range(len(_LISTED))]
     lines = ("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows)

@@ -47,3 +47,22 @@ def test_private_files_are_not_assets(tmp_path):
     )
     assets = {a.as_posix() for a in load_site(project).assets}
     assert assets == {"images/map.svg", "champions/notes.txt"}
+
+
+def test_a_roster_in_a_sub_folder_is_never_published_and_is_pointed_out(tmp_path):
+    project = write_files(
+        tmp_path,
+        {
+            **SETTINGS,
+            "content/champions/a.yaml": "- name: A\n",
+            "content/champions/east/b.yml": "- name: B\n  email: b@example.org\n",
+            "content/champions/east/logo.svg": "<svg/>",
+        },
+    )
+    site = load_site(project)
+    assert {a.as_posix() for a in site.assets} == {"champions/east/logo.svg"}
+    assert [c.name for c in site.champions] == ["A"]
+    assert [str(w) for w in site.warnings] == [
+        "content/champions/east/b.yml: warning: not read as a roster: "
+        "roster files go directly in content/champions/"
+    ]

@@ -142,10 +142,13 @@ def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
                 continue
             file = here / name
             relative = PurePosixPath(file.relative_to(content).as_posix())
-            if relative.parent == PurePosixPath(ROSTER_DIR.name) and file.suffix in (
-                ".yaml",
-                ".yml",
-            ):
+            if relative.parts[0] == ROSTER_DIR.name and file.suffix in (".yaml", ".yml"):
+                # Never published: a roster holds contact details.
+                if relative.parent != PurePosixPath(ROSTER_DIR.name):
+                    problems.warning(
+                        Location(CONTENT_DIR / relative),
+                        f"not read as a roster: roster files go directly in {ROSTER_DIR}/",
+                    )
                 continue
             found.append(relative)
     return tuple(found)

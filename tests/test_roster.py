@@ -286,6 +286,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
   colors: {primary: red}
   event: {date: 2026-13-45, time: "25:00"}
 - city: No Name Town
+  email: nobody
 - id: Bad_Id
   name: Bad
   phone: [1, 2]
@@ -305,9 +306,11 @@ def test_every_problem_is_reported_at_once(tmp_path):
         "content/champions/a.yaml:6:35: error: `time` must be a time written HH:MM (24-hour), "
         "not '25:00'",
         "content/champions/a.yaml:7:3: error: a champion has no `name` (it is required)",
-        "content/champions/a.yaml:8:7: error: `id` must be lowercase letters, digits and "
+        # An entry without a name still has its other fields checked.
+        "content/champions/a.yaml:8:10: error: `email` is not an e-mail address: 'nobody'",
+        "content/champions/a.yaml:9:7: error: `id` must be lowercase letters, digits and "
         "hyphens, not 'Bad_Id'",
-        "content/champions/a.yaml:10:10: error: `phone` must be text, not a list",
+        "content/champions/a.yaml:11:10: error: `phone` must be text, not a list",
         "content/champions/b.yaml:3:7: error: a business has no `name` (it is required)",
         "content/champions/b.yaml:4:7: error: each of `businesses` must be a mapping",
     ]

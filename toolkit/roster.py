@@ -219,8 +219,6 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
     """Read one roster entry, recording its problems; None when it cannot become a champion."""
     f.check_keys(CHAMPION_KEYS)
     name = f.text("name", required=True)
-    if name is None:
-        return None
     champion_id = _id(f, name)
     kind = (f.text("kind") or "other").lower()
     if kind not in KINDS:
@@ -239,7 +237,7 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
         language = None
     champion = Champion(
         id=champion_id or "-",
-        name=name,
+        name=name or "",
         kind=kind,
         city=f.text("city"),
         region=f.text("region"),
@@ -257,11 +255,12 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
         source=f.doc.loc(*f.keys),
         written=MappingProxyType(f.data),
     )
-    # Fields above are still read when the id is bad, so that every problem is reported at once.
-    return champion if champion_id is not None else None
+    # Fields above are still read when the name or id is bad, so that every problem is
+    # reported at once.
+    return champion if name is not None and champion_id is not None else None
 
 
-def _id(f: Fields, name: str) -> str | None:
+def _id(f: Fields, name: str | None) -> str | None:
     given = f.text("id")
     if given is not None:
         if not is_slug(given):
@@ -271,6 +270,8 @@ def _id(f: Fields, name: str) -> str | None:
             )
             return None
         return given
+    if name is None:
+        return None  # the missing name is reported already
     derived = slugify(name)
     if not derived:
         f.bad("name", f"cannot make an id from the name {name!r}: add an `id:`")

@@ -89,3 +89,37 @@ def test_pdfs_are_taken_from_the_previous_build(project, run_toolkit, tmp_path):
     run_toolkit("build", source, "-o", clean)
     assert snapshot(output) == snapshot(clean)
     assert "PDFs (" in again.output
+
+
+@pytest.mark.parametrize(
+    ("changed", "shown"),
+    [
+        ("content/images/map.svg", "images/map.svg"),
+        ("themes/default/templates/page.html", "about/index.html"),
+    ],
+)
+def test_a_second_save_in_the_same_clock_tick_is_seen(
+    changed, shown, project, run_toolkit, tmp_path
+):
+    """A file saved just before a build and saved again, same size, within the same tick of the
+    file system's clock keeps its size and time: its bytes must decide, not its stat."""
+    import os
+
+    source = project("campaign")
+    file = source / changed
+    if not file.exists():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(__file__).parent.parent / "themes/default" / changed[15:], file)
+    text = file.read_text(encoding="utf-8")
+    end = "{% endblock %}" if "{% endblock %}" in text else "</svg>"
+    file.write_text(text.replace(end, "<!--A-->" + end, 1), encoding="utf-8")
+    first_save = file.stat().st_mtime_ns
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert "<!--A-->" in (output / shown).read_text(encoding="utf-8")
+
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("<!--A-->", "<!--B-->"), encoding="utf-8")
+    os.utime(file, ns=(first_save, first_save))
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert "<!--B-->" in (output / shown).read_text(encoding="utf-8")

@@ -432,7 +432,7 @@ def test_list_as_csv(campaign, run_toolkit):
 
 def test_list_as_csv_never_hands_a_spreadsheet_a_formula(minimal, run_toolkit):
     roster = (
-        "- name: '=HYPERLINK(\"https://evil.example/\", \"Open\")'\n  id: formula\n"
+        '- name: \'=HYPERLINK("https://evil.example/", "Open")\'\n  id: formula\n'
         "- name: '+1 Bakery'\n  city: '@home'\n"
         "- name: Plain Shop\n  city: '-'\n"
     )
@@ -441,7 +441,7 @@ def test_list_as_csv_never_hands_a_spreadsheet_a_formula(minimal, run_toolkit):
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["name"], r["city"]) for r in rows][1:] == [
-        ("'=HYPERLINK(\"https://evil.example/\", \"Open\")", ""),
+        ('\'=HYPERLINK("https://evil.example/", "Open")', ""),
         ("'+1 Bakery", "'@home"),
         ("Plain Shop", "'-"),
     ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path, PurePosixPath
 
 from toolkit import __version__
-from toolkit.state import RECENT_NS, STATE_FOLDER
+from toolkit.recent import recent
+from toolkit.state import STATE_FOLDER
 
 Seen = tuple[int, ...]
 """What a stat of a file says: size, modification time, change time, inode."""
@@ -41,7 +41,7 @@ class CacheFile:
         A file saved a moment ago could be saved again within the same clock tick, with the
         same size and time: it is read again next time rather than trusted.
         """
-        return time.time_ns() - seen[1] >= RECENT_NS
+        return not recent(seen[1])
 
     def keep(self, path: PurePosixPath, entry: list) -> None:
         self.entries[path.as_posix()] = entry

@@ -29,6 +29,7 @@ from toolkit.plan import (
     file_key,
     region_key,
 )
+from toolkit.recent import version
 from toolkit.roster import ROSTER_DIR
 from toolkit.site import Site
 
@@ -37,22 +38,14 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _stat(path: Path | str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
-
-
-def _tree(folders: Iterable[Path]) -> list[tuple[str, tuple[int, int] | None]]:
+def _tree(folders: Iterable[Path]) -> list[tuple[str, object]]:
     found = []
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
                 path = os.path.join(root, name)
-                found.append((path, _stat(path)))
+                found.append((path, version(path)))
     return found
 
 
@@ -91,7 +84,7 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
         # A kit carries every file but the rosters: its own entry is its champion's key, so one
         # champion's edit remakes one kit, not all of them.
         digests[PROJECT_FILES] = _hash(
-            _stat(site.project / "toolkit.yaml"),
+            version(site.project / "toolkit.yaml"),
             [
                 entry
                 for entry in _tree([site.project / "content", site.project / "themes"])
@@ -108,7 +101,7 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
         digests[file_key(page.path)] = page.digest
     for asset in site.assets:
         path = CONTENT_DIR / asset
-        digests[file_key(path)] = _hash(_stat(site.project / path))
+        digests[file_key(path)] = _hash(version(site.project / path))
     return digests
 
 

@@ -31,6 +31,7 @@ from toolkit.plan import (
     print_sizes,
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
+from toolkit.recent import version
 from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
 from toolkit.shareimage import Card, draw, load_logo
@@ -749,8 +750,7 @@ def theme_environment(site: Site, checked: str | None = None) -> tuple[Any, str]
     for folder in site.theme.folders:
         for file in sorted(folder.rglob("*")):
             if file.is_file():
-                info = file.stat()
-                files.append((str(file), info.st_size, info.st_mtime_ns))
+                files.append((str(file), version(file)))
     key = hashlib.sha256(repr((site.theme, files, str(site.project))).encode()).hexdigest()
     env = _ENVIRONMENTS.get(key)
     if env is None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from toolkit.recent import version
+
 WIDTH, HEIGHT = 1200, 630
 PANEL = 0.64
 """The share of the width the text panel takes; the campaign's artwork shows in the rest."""
@@ -51,7 +53,7 @@ def draw(card: Card) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(card.primary))
     panel = int(WIDTH * PANEL)
     if card.artwork is not None:
-        side = _side_panel(card.artwork, _version(card.artwork), card.accent)
+        side = _side_panel(card.artwork, version(card.artwork), card.accent)
         if side is not None:
             image.paste(side, (panel, 0))
     pen = ImageDraw.Draw(image)
@@ -89,18 +91,18 @@ def draw(card: Card) -> bytes:
 
 def _font(folder: Path, weight: str, size: int) -> ImageFont.FreeTypeFont:
     file = folder / f"Lato-{weight}.ttf"
-    return _loaded_font(file, _version(file), size)
+    return _loaded_font(file, version(file), size)
 
 
 # Thousands of cards share the campaign's artwork and typeface: each is prepared once per
 # version of its file (a preview server sees them change).
 @functools.lru_cache(maxsize=64)
-def _loaded_font(file: Path, version: tuple[int, int], size: int) -> ImageFont.FreeTypeFont:
+def _loaded_font(file: Path, seen: object, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(file), size)
 
 
 @functools.lru_cache(maxsize=16)
-def _side_panel(artwork: Path, version: tuple[int, int], accent: str) -> Image.Image | None:
+def _side_panel(artwork: Path, seen: object, accent: str) -> Image.Image | None:
     """The whole artwork, scaled to the side panel, on a pale wash of the accent colour."""
     art = _open(artwork)
     if art is None:
@@ -109,14 +111,6 @@ def _side_panel(artwork: Path, version: tuple[int, int], accent: str) -> Image.I
     art.thumbnail((side.width - 48, side.height - 48))
     side.paste(art, ((side.width - art.width) // 2, (side.height - art.height) // 2))
     return side
-
-
-def _version(file: Path) -> tuple[int, int]:
-    try:
-        info = file.stat()
-    except OSError:
-        return (0, 0)
-    return info.st_size, info.st_mtime_ns
 
 
 def _fit(

@@ -725,9 +725,7 @@ def format_listing(champions: tuple[Listed, ...], output_format: str) -> str:
     rows = [_LISTED, *([" ".join((v or "").split()) for v in astuple(c)] for c in champions)]
     if output_format == "csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(
-            [_inert(v) for v in row] for row in rows
-        )
+        csv.writer(out, lineterminator="\n").writerows([_inert(v) for v in row] for row in rows)
         return out.getvalue()
     widths = [max(len(row[i]) for row in rows) for i in range(len(_LISTED))]
     lines = ("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows)

@@ -12,11 +12,10 @@ from pathlib import Path, PurePosixPath
 from toolkit import __version__
 from toolkit.errors import Location, Problem
 from toolkit.output import MARKER
+from toolkit.recent import recent
 from toolkit.resources import builtin_theme
 
 STATE_FOLDER = ".toolkit-cache"
-RECENT_NS = 2_000_000_000
-"""A file changed less than this long ago may change again with the same size and time."""
 
 
 def state_file(project: Path, dest: Path) -> Path:
@@ -73,7 +72,7 @@ def fingerprint(project: Path, dest: Path, *, pdfs: bool, kits: bool) -> str:
         except OSError:
             seen = None
         digest.update(repr((file, seen)).encode("utf-8", "surrogateescape"))
-    if time.time_ns() - newest < RECENT_NS:
+    if recent(newest):
         # A file saved a moment ago could be saved again unseen (same size, same clock tick):
         # such a fingerprint matches no other, so the next build looks at the files themselves.
         digest.update(str(time.time_ns()).encode())

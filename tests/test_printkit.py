@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
@@ -179,12 +180,10 @@ def test_qr_code_prints_with_sharp_edges(built):
 
 
 def test_a_pdf_is_the_same_whatever_was_made_before_it(project):
-    """Fonts and stylesheets are shared between the PDFs one process makes; the bytes of a
-    PDF must not depend on it, or a rebuild would differ from a clean build."""
-    import threading
-
+    """Fonts and stylesheets are shared between the PDFs one maker makes; the bytes of a PDF
+    must not depend on it, or a rebuild would differ from a clean build."""
     from toolkit.make import plan_site
-    from toolkit.printkit import render_pdf
+    from toolkit.printkit import PdfMaker
     from toolkit.render import Renderer
     from toolkit.site import load_site
 
@@ -192,14 +191,29 @@ def test_a_pdf_is_the_same_whatever_was_made_before_it(project):
     plan = plan_site(site)
     renderer = Renderer(site, plan)
     jobs = [renderer.print_job(o) for o in plan.outputs if o.kind == "pdf"]
-    alone: list[bytes] = []
-    # A thread of its own starts with nothing shared.
-    worker = threading.Thread(target=lambda: alone.append(render_pdf(jobs[-1])[0]))
-    worker.start()
-    worker.join()
+    alone = PdfMaker().render(jobs[-1])[0]
+    maker = PdfMaker()
     for job in jobs[:6]:
-        render_pdf(job)
-    assert render_pdf(jobs[-1])[0] == alone[0]
+        maker.render(job)
+    assert maker.render(jobs[-1])[0] == alone
+
+
+def test_a_build_leaves_no_temporary_files(project, tmp_path):
+    """WeasyPrint copies the fonts into a temporary folder for its documents: not one may stay
+    behind after a build, or every build would leave megabytes in the temporary folder."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    source = project("campaign")
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "build", str(source), "-o", str(tmp_path / "out")],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) > 2
+    assert list(scratch.iterdir()) == []
 
 
 def test_microsite_lists_the_print_kit(built):

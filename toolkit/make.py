@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing as mp
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -14,7 +16,7 @@ from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import Output, Plan, make_plan
-from toolkit.printkit import PdfCache, cache_key, render_pdf
+from toolkit.printkit import PdfCache, PdfMaker, cache_key
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.site import Site, load_site
@@ -233,9 +235,10 @@ def make_pdfs(
     made: dict[str, list],
 ) -> int:
     """Write the PDFs that changed, from the cache when one was made before; return how many
-    came from the cache. From two PDFs up, one process per core makes them: each lays out
-    its share of the documents, from their HTML to the file in the cache and the output."""
-    global _PDF_WORK
+    came from the cache. Processes forked for the purpose, one per core, make them: each
+    takes its share of the documents from their HTML to the file in the cache and the output.
+    """
+    global _PDF_WORK, _MAKER
     reused = 0
 
     def collect(results: list[tuple[int, Path, int, bool]]) -> None:
@@ -248,29 +251,44 @@ def make_pdfs(
             reused += hit
             step()
 
-    workers = _workers() if len(prints) > 1 else 1
+    if not prints:
+        return 0
     _PDF_WORK = (renderer, [item for item, _ in prints], staging, cache, {})
-    try:
-        if workers == 1:
-            collect(_make_pdf_chunk(range(len(prints))))
+    # WeasyPrint copies the fonts into a temporary folder for each maker: the workers make
+    # theirs here, and it goes when the PDFs are done (a worker is stopped, not let finish).
+    with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as scratch:
+        try:
+            if "fork" not in mp.get_all_start_methods():
+                collect(_make_pdf_chunk(range(len(prints))))
+                return reused
+            workers = min(_workers(), len(prints))
+            chunks = [range(i, len(prints), workers * 8) for i in range(workers * 8)]
+            context = mp.get_context("fork")
+            with context.Pool(workers, _start_pdf_worker, (scratch,)) as pool:
+                for results in pool.imap_unordered(_make_pdf_chunk, [c for c in chunks if c]):
+                    collect(results)
             return reused
-        chunks = [range(i, len(prints), workers * 8) for i in range(workers * 8)]
-        with mp.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap_unordered(_make_pdf_chunk, chunks):
-                collect(results)
-        return reused
-    except _Failed as failed:
-        raise ToolkitError(failed.args[0]) from None
-    finally:
-        _PDF_WORK = None
+        except _Failed as failed:
+            raise ToolkitError(failed.args[0]) from None
+        finally:
+            _PDF_WORK = None
+            if _MAKER is not None:
+                _MAKER = None
+                gc.collect()  # the maker's fonts are in reference cycles
 
 
 _PDF_WORK: tuple[Renderer, list[Output], Staging, PdfCache, dict[Path, str]] | None = None
+_MAKER: PdfMaker | None = None
+
+
+def _start_pdf_worker(scratch: str) -> None:
+    tempfile.tempdir = scratch
 
 
 def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
     """Make the PDFs at `indexes`; return each one's index, cache file, pages and whether it
     came from the cache."""
+    global _MAKER
     assert _PDF_WORK is not None
     renderer, outputs, staging, cache, digests = _PDF_WORK
 
@@ -290,7 +308,10 @@ def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
                 staging.copy(item.path, hit[0])
                 results.append((index, hit[0], hit[1], True))
                 continue
-            data, pages = render_pdf(job)
+            if _MAKER is None:
+                # Only once a PDF is not in the cache: WeasyPrint takes long to import.
+                _MAKER = PdfMaker()
+            data, pages = _MAKER.render(job)
             staging.write(item.path, data)
             results.append((index, cache.put(key, data, pages), pages, False))
     except ToolkitError as error:

@@ -8,7 +8,6 @@ import importlib.metadata
 import logging
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -142,41 +141,21 @@ class PdfCache:
                 file.unlink(missing_ok=True)
 
 
-def render_pdf(job: Job) -> tuple[bytes, int]:
-    """Lay out one print document with WeasyPrint; return the PDF and its page count."""
-    from weasyprint import HTML
-
-    shared = _shared()
-    fetcher = _fetcher(job.roots)
-    try:
-        for html in (job.html, *job.smaller):
-            sheets = [shared.stylesheet(css, job.roots, fetcher) for css in _STYLE.findall(html)]
-            document = HTML(string=_STYLE.sub("", html), url_fetcher=fetcher).render(
-                font_config=shared.fonts,
-                counter_style=shared.counters,
-                stylesheets=sheets,
-                cache=shared.image_cache(),
-            )
-            if fits(document):
-                break
-        return document.write_pdf(), len(document.pages)
-    except Exception as exc:
-        # WeasyPrint failing on a document is reported at the print piece, not as a crash.
-        raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
-
-
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 """A plain `<style>` element; one with attributes (a media query, say) is left to WeasyPrint."""
 
 
-class _Shared:
-    """What every document laid out in one process can share.
+class PdfMaker:
+    """Lays out print documents one after another, sharing what they can.
 
     Each PDF is still its own document, but loading the fonts and parsing the stylesheet once
-    per process, rather than once per PDF, halves the time a PDF takes. The stylesheets of a
+    per maker, rather than once per PDF, halves the time a PDF takes. The stylesheets of a
     document are handed to WeasyPrint already parsed, in their order in the document. They
     then count as the reader's stylesheets rather than the author's, which changes nothing
     here: the only author styles left are `style` attributes, which win either way.
+
+    WeasyPrint copies the fonts into a temporary folder, removed only when the maker is
+    garbage: a maker lives for one build, in a process of its own where it can.
     """
 
     LIMIT = 64
@@ -186,13 +165,35 @@ class _Shared:
         from weasyprint.css.counters import CounterStyle
         from weasyprint.text.fonts import FontConfiguration
 
-        self.owner = (os.getpid(), threading.get_ident())
         self.fonts = FontConfiguration()
         self.counters = CounterStyle()
         self.images: dict = {}
         self.sheets: dict[tuple[str, tuple[str, ...]], object] = {}
 
-    def stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
+    def render(self, job: Job) -> tuple[bytes, int]:
+        """Lay out one print document; return the PDF and its page count."""
+        from weasyprint import HTML
+
+        fetcher = _fetcher(job.roots)
+        if len(self.images) >= self.LIMIT:
+            self.images.clear()
+        try:
+            for html in (job.html, *job.smaller):
+                sheets = [self._stylesheet(css, job.roots, fetcher) for css in _STYLE.findall(html)]
+                document = HTML(string=_STYLE.sub("", html), url_fetcher=fetcher).render(
+                    font_config=self.fonts,
+                    counter_style=self.counters,
+                    stylesheets=sheets,
+                    cache=self.images,  # the campaign's artwork is on every piece
+                )
+                if fits(document):
+                    break
+            return document.write_pdf(), len(document.pages)
+        except Exception as exc:
+            # WeasyPrint failing on a document is reported at the print piece, not as a crash.
+            raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+
+    def _stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
         from weasyprint import CSS
 
         key = (css, roots)
@@ -208,24 +209,6 @@ class _Shared:
             )
             self.sheets[key] = sheet
         return sheet
-
-    def image_cache(self) -> dict:
-        """Return the decoded images by URL (the campaign's artwork is on every piece)."""
-        if len(self.images) >= self.LIMIT:
-            self.images.clear()
-        return self.images
-
-
-_local = threading.local()
-
-
-def _shared() -> _Shared:
-    """Return this process's and thread's shared WeasyPrint state, made on first use."""
-    # A forked worker inherits its parent's object; it makes its own, as does each thread.
-    shared = getattr(_local, "shared", None)
-    if shared is None or shared.owner != (os.getpid(), threading.get_ident()):
-        shared = _local.shared = _Shared()
-    return shared
 
 
 def fits(document: object) -> bool:

@@ -123,7 +123,8 @@ def print_folder(site: Site, champion_id: str | None) -> PurePosixPath:
 
 def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Output]:
     """Return a print kit's outputs: a preview page per piece and, with `pdfs`, its PDFs."""
-    folder = print_folder(site, champion.id if champion else None)
+    # Paths are made from text in one go: a campaign plans a hundred thousand of them.
+    folder = print_folder(site, champion.id if champion else None).as_posix() + "/"
     pieces = pieces_for(site, champion, "print") if champion else site.section("print")
     who = (champion_key(champion.id),) if champion else ()
     files = tuple(
@@ -141,7 +142,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
         }
         outputs.append(
             Output(
-                path=folder / piece.name / "index.html",
+                path=PurePosixPath(f"{folder}{piece.name}/index.html"),
                 kind="print-preview",
                 inputs=(*BASE, *who, file_key(piece.path)),
                 **common,
@@ -153,7 +154,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
         for size in print_sizes(site, piece):
             outputs.append(
                 Output(
-                    path=folder / f"{piece.name}-{size}.pdf",
+                    path=PurePosixPath(f"{folder}{piece.name}-{size}.pdf"),
                     kind="pdf",
                     size=size,
                     inputs=(SETTINGS, THEME, *who, file_key(piece.path), *files, *artwork),
@@ -299,10 +300,11 @@ def _champion_outputs(
     # A partner's own project has every piece (so links between pages hold); the microsite
     # still lists only the pieces meant for their kind.
     pieces = site.section("kit") if site.settings.partner else pieces_for(site, champion)
-    folder = PurePosixPath(champion_url(site, champion.id))
+    # Paths are made from text in one go: a campaign plans a hundred thousand of them.
+    folder = champion_url(site, champion.id)
     outputs = [
         Output(
-            path=folder / "index.html",
+            path=PurePosixPath(f"{folder}index.html"),
             kind="microsite",
             origin=champion.source,
             champion=champion.id,
@@ -314,7 +316,7 @@ def _champion_outputs(
         translation = site.translation(piece, lang)
         outputs.append(
             Output(
-                path=folder / piece.name / "index.html",
+                path=PurePosixPath(f"{folder}{piece.name}/index.html"),
                 kind="kit",
                 origin=champion.source,
                 page=translation.path,
@@ -327,7 +329,7 @@ def _champion_outputs(
     pictures = [CONTENT_DIR / f for f in (champion.logo, site.settings.image) if f is not None]
     outputs.append(
         Output(
-            path=folder / "share.png",
+            path=PurePosixPath(f"{folder}share.png"),
             kind="share-image",
             origin=champion.source,
             champion=champion.id,
@@ -338,7 +340,7 @@ def _champion_outputs(
     if kits and not site.settings.partner:
         outputs.append(
             Output(
-                path=folder / "kit.zip",
+                path=PurePosixPath(f"{folder}kit.zip"),
                 kind="kit-zip",
                 origin=champion.source,
                 champion=champion.id,
@@ -348,7 +350,7 @@ def _champion_outputs(
     if champion.event is not None and champion.event.date is not None:
         outputs.append(
             Output(
-                path=folder / "event.ics",
+                path=PurePosixPath(f"{folder}event.ics"),
                 kind="calendar",
                 origin=champion.source,
                 champion=champion.id,

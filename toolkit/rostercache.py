@@ -93,18 +93,19 @@ def decode(data: Any) -> Any:
     if not isinstance(data, list):
         return data
     kind = data[0]
+    # Text and numbers, most of a roster, are taken as they are without a call for each.
     if kind in _CLASSES:
-        values = [decode(v) for v in data[1:]]
+        values = [decode(v) if type(v) is list else v for v in data[1:]]
         if len(values) != len(_FIELDS[kind]):
             raise ValueError(kind)
         return _CLASSES[kind](**dict(zip(_FIELDS[kind], values, strict=True)))
     if kind in _READERS:
         return _READERS[kind](data[1])
     if kind in ("tuple", "list"):
-        items = [decode(v) for v in data[1:]]
+        items = [decode(v) if type(v) is list else v for v in data[1:]]
         return tuple(items) if kind == "tuple" else items
     if kind in ("dict", "mapping"):
-        items = {str(k): decode(v) for k, v in data[1].items()}
+        items = {str(k): decode(v) if type(v) is list else v for k, v in data[1].items()}
         return items if kind == "dict" else MappingProxyType(items)
     raise ValueError(kind)
 

@@ -1,3 +1,3 @@
-from toolkit.cli import main
+from toolkit.cli import run
 
-main(prog_name="toolkit")
+run()

@@ -16,6 +16,7 @@ from toolkit.templates import (
     make_environment,
     mix,
     render_template,
+    search_key,
 )
 from toolkit.themes import Theme, load_theme
 
@@ -231,3 +232,15 @@ def test_text_on_any_brand_colour_stays_readable_in_greyscale():
         for b in range(0, 256, 15)
     )
     assert worst >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Riverside Chamber", "riverside chamber"),
+        ("Panadería La Esperanza", "panaderia la esperanza"),
+        ("ÉCOLE Dʒ ﬁne", "ecole dʒ fine"),
+    ],
+)
+def test_search_key_folds_case_and_accents(text, key):
+    assert search_key(text) == key

@@ -138,5 +138,8 @@ def language_name(code: str) -> str:
 
 def search_key(text: str) -> str:
     """Return text as the directory search compares it: lower case, without accents."""
-    folded = unicodedata.normalize("NFKD", text.lower())
+    lower = text.lower()
+    if lower.isascii():
+        return lower  # nothing to fold: most names, on a directory of thousands
+    folded = unicodedata.normalize("NFKD", lower)
     return "".join(c for c in folded if not unicodedata.combining(c))

@@ -62,49 +62,52 @@ def make(
     found = Problems()
     digests = input_digests(site, {key for item in plan.outputs for key in item.inputs})
     outputs: dict[str, list] = previous.get("outputs", {})
-    planned = {o.path.as_posix() for o in plan.outputs}
+    # Each output's path as text, once: a campaign has a hundred thousand.
+    named = [(item, item.path.as_posix()) for item in plan.outputs]
+    planned = {key for _, key in named}
     stale = [PurePosixPath(p) for p in outputs if p not in planned]
     staging = Patch(dest, stale) if outputs else Staging(dest)
+    folder = str(dest)
     made: dict[str, list] = {}
     cache = PdfCache(site.project)
     step = _Counter(len(plan.outputs), progress).step
     try:
         # PDFs first: the microsites list each PDF's page count.
-        prints = [o for o in plan.outputs if o.kind == "pdf"]
+        prints = [(item, key) for item, key in named if item.kind == "pdf"]
         remake = []
-        for item in prints:
-            digest = output_digest(item, digests)
-            if _keep(item, digest, outputs, dest, staging, made):
-                renderer.page_counts[item.path] = made[item.path.as_posix()][1]
+        for item, key in prints:
+            digest = output_digest(item, key, digests)
+            if _keep(item, key, digest, outputs, folder, staging, made):
+                renderer.page_counts[item.path] = made[key][1]
                 step()
             else:
                 remake.append((item, digest))
-        pending: list[tuple[Output, str | None]] = []
-        for item in plan.outputs:
+        pending: list[tuple[Output, str, str | None]] = []
+        for item, key in named:
             if item.kind == "pdf":
                 continue
-            digest = output_digest(item, digests)
-            if _keep(item, digest, outputs, dest, staging, made):
+            digest = output_digest(item, key, digests)
+            if _keep(item, key, digest, outputs, folder, staging, made):
                 step()
             elif item.file is not None:
                 staging.copy(item.path, item.file)
-                made[item.path.as_posix()] = [digest, None]
+                made[key] = [digest, None]
                 step()
             else:
-                pending.append((item, digest))
+                pending.append((item, key, digest))
         parallel = len(pending) >= _PARALLEL_FROM and _workers() > 1
         if not parallel:
             # Few outputs: every page's problems are known before anything is made.
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
         reused = make_pdfs(renderer, remake, staging, cache, step, made)
-        render_outputs(renderer, [o for o, _ in pending], staging, step, parallel=parallel)
+        render_outputs(renderer, [o for o, _, _ in pending], staging, step, parallel=parallel)
         if parallel:
             # The pages were converted where they were needed; any left are checked here.
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
-        for item, digest in pending:
-            made[item.path.as_posix()] = [digest, None]
+        for _, key, digest in pending:
+            made[key] = [digest, None]
         staging.publish()
     except BaseException:
         staging.discard()
@@ -209,18 +212,19 @@ class _Failed(Exception):
 
 def _keep(
     item: Output,
+    key: str,
     digest: str | None,
     previous: dict[str, list],
-    dest: Path,
+    folder: str,
     staging: Staging,
     made: dict[str, list],
 ) -> bool:
-    """Take an output from the previous build when nothing it is made from has changed."""
-    key = item.path.as_posix()
+    """Take an output (at `key` in `folder`) from the previous build when nothing it is made
+    from has changed."""
     before = previous.get(key)
     if digest is None or before is None or before[0] != digest:
         return False
-    if not staging.link(item.path, os.path.join(dest, key)):
+    if not staging.link(item.path, os.path.join(folder, key)):
         return False
     made[key] = before
     return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import logging
 import os
 import re
@@ -106,6 +105,8 @@ def cache_key(job: Job, digest_file: Callable[[Path], str]) -> str:
 def _weasyprint_version() -> str:
     # Read from the package's metadata: importing WeasyPrint takes half a second, which a
     # build whose PDFs all come from the cache never needs to spend.
+    import importlib.metadata
+
     return importlib.metadata.version("weasyprint")
 
 

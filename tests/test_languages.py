@@ -42,6 +42,22 @@ def test_translated_pages_live_under_their_language(built):
     assert soup(built, "es/champions/index.html").find("h1").get_text() == "Promotores"
 
 
+def test_the_campaigns_wording_is_translated_where_toolkit_yaml_says(built):
+    assert soup(built, "es/index.html").find(class_="hero-tagline").get_text() == (
+        "Cada calle, un día."
+    )
+    assert soup(built, "index.html").find(class_="hero-tagline").get_text() == (
+        "Every street, one day."
+    )
+    # Generic wording for champion fields, on the campaign-wide kit in each language.
+    assert "[Su organización]" in (built / "es/kit/press-release/index.html").read_text("utf-8")
+    assert "[Your organization]" in (built / "kit/press-release/index.html").read_text("utf-8")
+    # What is not translated stays in the first language.
+    assert soup(built, "es/about/index.html").find("meta", property="og:site_name")[
+        "content"
+    ] == "Test Saturday"
+
+
 def test_hreflang_pairs_and_language_switcher(built):
     english = soup(built, "about/index.html")
     links = {x["hreflang"]: x["href"] for x in english.find_all("link", rel="alternate")}

@@ -265,6 +265,35 @@ def test_generic_wording_is_kept_by_field(tmp_path):
     assert settings.generic == {"name": "[Your organization]", "event_date": "the day"}
 
 
+def test_translations_give_the_wording_in_other_languages(tmp_path):
+    settings = settings_of(
+        tmp_path,
+        MINIMAL
+        + "tagline: Every street.\ngeneric:\n  name: '[Org]'\n  city: '[City]'\n"
+        "languages: [en, es]\n"
+        "translations:\n  es:\n    tagline: Cada calle.\n    generic:\n      name: '[Org.]'\n",
+    )
+
+    spanish = settings.in_language("es")
+    assert (spanish.name, spanish.tagline) == ("Shop Local Saturday", "Cada calle.")
+    assert spanish.generic == {"name": "[Org.]", "city": "[City]"}
+    assert settings.in_language("en") == settings
+
+
+def test_translations_are_checked(tmp_path):
+    assert errors_of(
+        tmp_path,
+        MINIMAL
+        + "languages: [en, es]\n"
+        + "translations:\n  fr:\n    tagline: Chaque rue.\n  es:\n    tagilne: x\n"
+        + "  en:\n    tagline: y\n",
+    ) == [
+        "toolkit.yaml:5:3: error: `fr` is not one of the campaign's other languages (es)",
+        "toolkit.yaml:8:5: error: unknown key `tagilne` in `es` (did you mean `tagline`?)",
+        "toolkit.yaml:9:3: error: `en` is not one of the campaign's other languages (es)",
+    ]
+
+
 def test_every_problem_is_reported_at_once(tmp_path):
     assert errors_of(
         tmp_path,

@@ -34,6 +34,7 @@ from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data
 from toolkit.recent import version
 from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
+from toolkit.settings import Settings
 from toolkit.shareimage import Card, draw, load_logo
 from toolkit.site import Site
 from toolkit.templates import (
@@ -121,7 +122,9 @@ class Renderer:
         self._translators = {
             lang: translator(site.messages.get(lang, {})) for lang in site.settings.languages
         }
-        self._campaigns = {lang: _campaign(site, lang) for lang in site.settings.languages}
+        # The campaign's wording in each language (`translations:` in toolkit.yaml).
+        self._settings = {lang: site.settings.in_language(lang) for lang in site.settings.languages}
+        self._campaigns = {lang: _campaign(self._settings[lang], lang) for lang in self._settings}
         self._generics = {
             lang: _generic(site, lang, self._translators[lang]) for lang in site.settings.languages
         }
@@ -229,7 +232,8 @@ class Renderer:
         values = self._base_context(output, champion)
         if page is None:
             layout = "home"
-            values["page"] = page_values(self.settings.name, self.settings.description)
+            campaign = self._campaigns[lang]
+            values["page"] = page_values(campaign.name, campaign.description)
         else:
             layout = page.layout or ("kit" if page.section == "kit" else "page")
             if page.name == "" and page.section == "site" and not page.layout:
@@ -237,7 +241,7 @@ class Renderer:
             parts = self._page_parts(page)
             values["page"] = page_values(
                 parts.title(context),
-                parts.description(context) or self.settings.description,
+                parts.description(context) or self._campaigns[lang].description,
                 parts.body(context),
                 parts.headings,
                 page,
@@ -338,7 +342,7 @@ class Renderer:
         _ = self._translators[lang]
         values["merge"] = merged
         about = _("{name} is taking part in {campaign}.").format(
-            name=champion.name, campaign=self.settings.name
+            name=champion.name, campaign=self._campaigns[lang].name
         )
         values["page"] = page_values(champion.name, about)
         values["message"] = _champion_html(champion.message)
@@ -361,8 +365,9 @@ class Renderer:
     def _calendar(self, output: Output) -> str:
         champion = self.site.champions_by_id[output.champion or ""]
         host = urlsplit(self.settings.base_url).hostname or "toolkit"
+        name = self._campaigns[self._lang(output)].name
         return event_calendar(
-            champion, self.settings.name, self._absolute(champion_url(self.site, champion.id)), host
+            champion, name, self._absolute(champion_url(self.site, champion.id)), host
         )
 
     def _alias(self, output: Output) -> str:
@@ -384,7 +389,7 @@ class Renderer:
         accent = (colors.accent or colors.primary) if colors else DEFAULT_BRAND[1]
         content = self.site.project / CONTENT_DIR
         if champion is None:
-            title = self.settings.tagline or self.settings.name
+            title = campaign.tagline or campaign.name
             lines = tuple(x for x in (campaign.date,) if x)
         else:
             merged = self._merge(champion, lang)
@@ -395,7 +400,7 @@ class Renderer:
             lines = tuple(x for x in (place, when or campaign.date) if x)
         fonts = self._font_file
         card = Card(
-            kicker=self.settings.name,
+            kicker=campaign.name,
             title=title,
             lines=lines,
             primary=primary,
@@ -570,7 +575,7 @@ class Renderer:
         values = self._base_context(output, None)
         values["page"] = page_values(
             _("Toolkit"),
-            _("Ready-to-use pieces for {campaign}.").format(campaign=self.settings.name),
+            _("Ready-to-use pieces for {campaign}.").format(campaign=self._campaigns[lang].name),
         )
         generic = self._generics[lang]
         context = {"champion": generic, "campaign": self._campaigns[lang]}
@@ -588,11 +593,12 @@ class Renderer:
         return self._finish("kit-index.html", values, None)
 
     def _directory(self, output: Output) -> str:
-        _ = self._translators[self._lang(output)]
+        lang = self._lang(output)
+        _ = self._translators[lang]
         values = self._base_context(output, None)
         values["page"] = page_values(
             _("Champions"),
-            _("Every local champion of {campaign}.").format(campaign=self.settings.name),
+            _("Every local champion of {campaign}.").format(campaign=self._campaigns[lang].name),
         )
         values["groups"] = [
             (region or _("Other places"), sorted(members, key=lambda c: c.name.lower()))
@@ -637,7 +643,7 @@ class Renderer:
         lang = self._lang(output)
         return {
             "campaign": self._campaigns[lang],
-            "settings": self.settings,
+            "settings": self._settings[lang],
             "root": root,
             "url": url,
             "canonical": self._absolute(url),
@@ -775,8 +781,7 @@ def _dir_url(path: PurePosixPath) -> str:
     return text
 
 
-def _campaign(site: Site, lang: str) -> MergeCampaign:
-    s = site.settings
+def _campaign(s: Settings, lang: str) -> MergeCampaign:
     return MergeCampaign(
         name=s.name,
         tagline=s.tagline,
@@ -789,11 +794,12 @@ def _campaign(site: Site, lang: str) -> MergeCampaign:
 
 
 def _generic(site: Site, lang: str, _: Translate) -> MergeChampion:
+    settings = site.settings.in_language(lang)
     words = {key: _(text) for key, text in GENERIC.items()}
-    words.update(site.settings.generic)
+    words.update(settings.generic)
     date = words["event_date"]
-    if "event_date" not in site.settings.generic and site.settings.date:
-        date = format_date(site.settings.date, lang)
+    if "event_date" not in settings.generic and settings.date:
+        date = format_date(settings.date, lang)
     return MergeChampion(
         id="",
         name=words["name"],

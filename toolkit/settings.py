@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 from urllib.parse import urlsplit
 
-from toolkit.errors import Location, Problems, ToolkitError
+from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
 from toolkit.fields import Fields
 from toolkit.yamlfile import parse
 
@@ -71,6 +74,8 @@ class Settings:
     """Wording that stands in for champion fields on campaign-wide pages, by field name."""
     partner: str | None = None
     """In a partner's own project (a forked kit): their champion id; their microsite is home."""
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The campaign's wording in its other languages, by language: any of `TRANSLATED`."""
     source: Location = field(default=Location(PurePosixPath(SETTINGS_FILE)))
 
     @property
@@ -81,6 +86,16 @@ class Settings:
     @property
     def language(self) -> str:
         return self.languages[0]
+
+    def in_language(self, lang: str) -> Settings:
+        """Return these settings with their wording in `lang`; what is not translated stays in
+        the first language."""
+        words = self.translations.get(lang)
+        if not words:
+            return self
+        generic = {**self.generic, **words.get("generic", {})}
+        plain = {k: v for k, v in words.items() if k != "generic"}
+        return dataclasses.replace(self, **plain, generic=generic)
 
 
 def load_settings(project: Path) -> Settings:
@@ -117,6 +132,9 @@ def load_settings(project: Path) -> Settings:
         partner=f.text("partner"),
         source=doc.loc(),
     )
+    settings = dataclasses.replace(
+        settings, translations=_translations(f.mapping("translations"), settings.languages)
+    )
     problems.raise_if_errors()
     return settings
 
@@ -125,6 +143,7 @@ _KEYS = (
     "name",
     "tagline",
     "description",
+    "translations",
     "date",
     "base_url",
     "languages",
@@ -208,6 +227,34 @@ def _print(f: Fields | None) -> PrintSettings:
         bleed_mm=round(bleed, 3),
         crop_marks=f.boolean("crop_marks", False),
     )
+
+
+TRANSLATED = ("name", "tagline", "description", "generic")
+"""The settings that can be worded in each language under `translations:`."""
+
+
+def _translations(f: Fields | None, languages: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    if f is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for lang in f.data:
+        if lang not in languages[1:]:
+            others = ", ".join(languages[1:])
+            f.problems.error(
+                f.doc.key_loc(*f.keys, lang),
+                f"`{lang}` is not one of the campaign's other languages"
+                + (f" ({others})" if others else ": add it to `languages` first"),
+                did_you_mean(str(lang), languages[1:]) if others else None,
+            )
+            continue
+        words = f.mapping(lang)
+        if words is None:
+            continue
+        words.check_keys(TRANSLATED)
+        found[lang] = {k: v for k in TRANSLATED[:3] if (v := words.text(k)) is not None}
+        if generic := _generic(words.mapping("generic")):
+            found[lang]["generic"] = generic
+    return found
 
 
 def _generic(f: Fields | None) -> dict[str, str]:

@@ -53,9 +53,10 @@ def test_the_campaigns_wording_is_translated_where_toolkit_yaml_says(built):
     assert "[Su organización]" in (built / "es/kit/press-release/index.html").read_text("utf-8")
     assert "[Your organization]" in (built / "kit/press-release/index.html").read_text("utf-8")
     # What is not translated stays in the first language.
-    assert soup(built, "es/about/index.html").find("meta", property="og:site_name")[
-        "content"
-    ] == "Test Saturday"
+    assert (
+        soup(built, "es/about/index.html").find("meta", property="og:site_name")["content"]
+        == "Test Saturday"
+    )
 
 
 def test_hreflang_pairs_and_language_switcher(built):

@@ -268,8 +268,7 @@ def test_generic_wording_is_kept_by_field(tmp_path):
 def test_translations_give_the_wording_in_other_languages(tmp_path):
     settings = settings_of(
         tmp_path,
-        MINIMAL
-        + "tagline: Every street.\ngeneric:\n  name: '[Org]'\n  city: '[City]'\n"
+        MINIMAL + "tagline: Every street.\ngeneric:\n  name: '[Org]'\n  city: '[City]'\n"
         "languages: [en, es]\n"
         "translations:\n  es:\n    tagline: Cada calle.\n    generic:\n      name: '[Org.]'\n",
     )

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS = [
-    {"errors", "resources", "recent"},
+    {"errors", "resources", "recent", "workers"},
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},

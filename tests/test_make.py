@@ -16,7 +16,7 @@ from toolkit.errors import ToolkitError
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every build with more than one output go over several processes."""
     monkeypatch.setattr(make, "_PARALLEL_FROM", 2)
-    monkeypatch.setattr(make, "_workers", lambda: 2)
+    monkeypatch.setattr(make, "cores", lambda: 2)
 
 
 def test_a_build_over_several_processes_equals_one_made_in_one(project, tmp_path, monkeypatch):
@@ -24,7 +24,7 @@ def test_a_build_over_several_processes_equals_one_made_in_one(project, tmp_path
     build.run(source, tmp_path / "serial", pdfs=False)
     shutil.rmtree(source / ".toolkit-cache")
     monkeypatch.setattr(make, "_PARALLEL_FROM", 2)
-    monkeypatch.setattr(make, "_workers", lambda: 2)
+    monkeypatch.setattr(make, "cores", lambda: 2)
     report = build.run(source, tmp_path / "parallel", pdfs=False)
 
     assert snapshot(tmp_path / "parallel").keys() == snapshot(tmp_path / "serial").keys()

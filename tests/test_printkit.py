@@ -167,7 +167,7 @@ def test_generic_qr_code_leads_to_the_directory(built, tmp_path):
 
 
 def test_qr_code_prints_with_sharp_edges(built):
-    """One pixel per module, marked for viewers and printers not to smooth: crisp squares."""
+    """Whole pixels per module, marked for viewers and printers not to smooth: crisp squares."""
     pdf = built / "champions/riverside-chamber/print/poster-letter.pdf"
     listing = subprocess.run(
         [need("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
@@ -175,8 +175,8 @@ def test_qr_code_prints_with_sharp_edges(built):
     # page num type width height color comp bpc enc interp ...
     images = [line.split() for line in listing.splitlines()[2:]]
     (qr,) = [row for row in images if row[3] == row[4] and row[9] == "no"]
-    # A QR code is 17 + 4 × version modules wide, and we leave a border of 4 around it.
-    assert (int(qr[3]) - 8 - 17) % 4 == 0, listing
+    # Eight pixels a module; a QR code is 17 + 4 × version modules wide, with a border of 4.
+    assert int(qr[3]) % 8 == 0 and (int(qr[3]) // 8 - 8 - 17) % 4 == 0, listing
 
 
 def test_a_pdf_is_the_same_whatever_was_made_before_it(project):
@@ -196,6 +196,19 @@ def test_a_pdf_is_the_same_whatever_was_made_before_it(project):
     for job in jobs[:6]:
         maker.render(job)
     assert maker.render(jobs[-1])[0] == alone
+
+
+def test_a_style_in_a_pieces_text_is_not_lifted_out_of_its_comment(project, run_toolkit, tmp_path):
+    """The head's stylesheets are parsed once and shared; markup written in a page's text,
+    commented out, must stay as inert as it was."""
+    source = project("campaign")
+    poster = source / "content/print/poster.md"
+    hidden = "<!-- <style>.content { display: none }</style> -->\n"
+    poster.write_text(poster.read_text(encoding="utf-8") + "\n" + hidden, encoding="utf-8")
+    assert run_toolkit("build", source, "-o", tmp_path / "out").exit_code == 0
+    pdf = tmp_path / "out/champions/riverside-chamber/print/poster-letter.pdf"
+    with pdfplumber.open(pdf) as document:
+        assert "Shop small with us" in document.pages[0].extract_text()
 
 
 def test_a_build_leaves_no_temporary_files(project, tmp_path):

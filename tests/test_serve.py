@@ -157,6 +157,21 @@ def test_pdfs_only_with_print(site):
         assert "Serving" in served.output()
 
 
+def test_with_print_the_preview_stays_up_while_pdfs_are_remade(site):
+    """PDFs are made in forked workers, which must not hand the server their signals: a
+    worker stopping at the end of a rebuild once stopped the preview with it."""
+    poster = site / "content/print/poster.md"
+    with serving(site, "--print") as served:
+        assert list((site / ".toolkit-cache/serve").rglob("*.pdf"))
+        for edit in range(4):
+            builds = sum("Built " in line for line in served.lines)
+            poster.write_text(poster.read_text(encoding="utf-8") + f"\nEdit {edit}.\n")
+            wait_for(lambda b=builds: sum("Built " in line for line in served.lines) > b, 60)
+            assert served.process.poll() is None, served.output()
+        assert raw_get(served.port, "/")[0] == 200
+    assert "Stopped." in served.output() and "Traceback" not in served.output()
+
+
 def test_binding_elsewhere_warns_and_a_busy_port_moves_on(site):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

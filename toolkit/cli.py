@@ -342,7 +342,8 @@ def champions_list(project: Path, output_format: str) -> None:
 
 
 def run() -> None:
-    """The `toolkit` command: `main`, in a process of its own."""
+    """The `toolkit` command as installed: `main`, and the process ends when it returns
+    (tests call `main` itself, and are not ended)."""
     try:
         main(prog_name="toolkit")
     finally:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing as mp
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +21,7 @@ from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.site import Site, load_site
 from toolkit.state import Report, problem, record, save_state
+from toolkit.workers import can_fork, cores, in_workers
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
@@ -95,7 +96,7 @@ def make(
                 step()
             else:
                 pending.append((item, key, digest))
-        parallel = len(pending) >= _PARALLEL_FROM and _workers() > 1
+        parallel = len(pending) >= _PARALLEL_FROM and cores() > 1
         if not parallel:
             # Few outputs: every page's problems are known before anything is made.
             found.extend(renderer.prepare(known))
@@ -147,10 +148,6 @@ _PARALLEL_FROM = 400
 """From this many outputs to make, they are made by one process per core."""
 
 
-def _workers() -> int:
-    return min(os.cpu_count() or 1, 8) if "fork" in mp.get_all_start_methods() else 1
-
-
 def render_outputs(
     renderer: Renderer,
     outputs: list[Output],
@@ -166,18 +163,17 @@ def render_outputs(
             step()
         return
     global _WORK
-    workers = _workers()
+    workers = cores()
     _WORK = (renderer, outputs, staging)
     # Chunks in turn, so that each process gets a fair share of cheap and costly outputs.
     chunks = [range(i, len(outputs), workers * 8) for i in range(workers * 8)]
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            for problems, shares, count in pool.imap_unordered(_render_chunk, chunks):
-                for path, found in problems.items():
-                    renderer.page_problems.setdefault(path, found)
-                renderer.share_cache_used.update(shares)
-                for _ in range(count):
-                    step()
+        for problems, shares, count in in_workers(_render_chunk, chunks, workers):
+            for path, found in problems.items():
+                renderer.page_problems.setdefault(path, found)
+            renderer.share_cache_used.update(shares)
+            for _ in range(count):
+                step()
     except _Failed as failed:
         raise ToolkitError(failed.args[0]) from None
     finally:
@@ -258,19 +254,19 @@ def make_pdfs(
     if not prints:
         return 0
     _PDF_WORK = (renderer, [item for item, _ in prints], staging, cache, {})
-    # WeasyPrint copies the fonts into a temporary folder for each maker: the workers make
-    # theirs here, and it goes when the PDFs are done (a worker is stopped, not let finish).
+    # WeasyPrint copies the fonts into a temporary folder for each maker, removed only when
+    # the maker is garbage: the workers make theirs here, and it goes when the PDFs are done.
     with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as scratch:
         try:
-            if "fork" not in mp.get_all_start_methods():
+            # Only Linux forks a process that has loaded Pango and fontconfig without risk.
+            if not can_fork() or sys.platform != "linux":
                 collect(_make_pdf_chunk(range(len(prints))))
                 return reused
-            workers = min(_workers(), len(prints))
+            workers = min(cores(), len(prints))
             chunks = [range(i, len(prints), workers * 8) for i in range(workers * 8)]
-            context = mp.get_context("fork")
-            with context.Pool(workers, _start_pdf_worker, (scratch,)) as pool:
-                for results in pool.imap_unordered(_make_pdf_chunk, [c for c in chunks if c]):
-                    collect(results)
+            tasks = [c for c in chunks if c]
+            for results in in_workers(_make_pdf_chunk, tasks, workers, _use_scratch, (scratch,)):
+                collect(results)
             return reused
         except _Failed as failed:
             raise ToolkitError(failed.args[0]) from None
@@ -285,7 +281,7 @@ _PDF_WORK: tuple[Renderer, list[Output], Staging, PdfCache, dict[Path, str]] | N
 _MAKER: PdfMaker | None = None
 
 
-def _start_pdf_worker(scratch: str) -> None:
+def _use_scratch(scratch: str) -> None:
     tempfile.tempdir = scratch
 
 

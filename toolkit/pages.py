@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing as mp
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ from toolkit.frontmatter import split
 from toolkit.roster import KINDS
 from toolkit.settings import PAPER_SIZES
 from toolkit.slugs import slugify
+from toolkit.workers import cores, in_workers
 
 CONTENT_DIR = PurePosixPath("content")
 KIT_DIR = "kit"
@@ -242,13 +242,28 @@ def _read_all(
     project: Path, paths: list[PurePosixPath], languages: tuple[str, ...]
 ) -> list[tuple[Page | None, list[Problem]]]:
     """Read `paths` (in order), over one process per core when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+    workers = cores()
+    if len(paths) < PARALLEL_FROM or workers < 2:
         return _read_some(project, paths, languages)
     size = -(-len(paths) // (workers * 4))
-    chunks = [(project, paths[i : i + size], languages) for i in range(0, len(paths), size)]
-    with mp.get_context("fork").Pool(workers) as pool:
-        return [result for part in pool.starmap(_read_some, chunks) for result in part]
+    global _READING
+    _READING = (project, paths, size, languages)
+    starts = list(range(0, len(paths), size))
+    try:
+        parts = dict(in_workers(_read_part, starts, workers))
+    finally:
+        _READING = None
+    return [result for start in starts for result in parts[start]]
+
+
+_READING: tuple[Path, list[PurePosixPath], int, tuple[str, ...]] | None = None
+"""What the forked workers read: the project, the paths, how many each takes, the languages."""
+
+
+def _read_part(start: int) -> tuple[int, list[tuple[Page | None, list[Problem]]]]:
+    assert _READING is not None
+    project, paths, size, languages = _READING
+    return start, _read_some(project, paths[start : start + size], languages)
 
 
 def _read_some(

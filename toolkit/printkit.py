@@ -54,14 +54,15 @@ def paper(name: str) -> Paper:
 
 @functools.lru_cache(maxsize=1024)
 def qr_data_uri(url: str) -> str:
-    """Return a QR code for `url` as a PNG data URI, one pixel per module.
+    """Return a QR code for `url` as a PNG data URI, eight pixels per module.
 
     Shown with `image-rendering: pixelated`, each module stays a sharp square at any print
-    size (the PDF asks viewers and printers not to smooth it), and a PNG is drawn many times
-    faster than the same code as an SVG path.
+    size (the PDF asks viewers and printers not to smooth it; a viewer that smooths anyway
+    blurs only the edge of each square), and a PNG is drawn many times faster than the same
+    code as an SVG path.
     """
     # Medium error correction survives a scuffed window sign.
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=4)
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=8, border=4)
 
 
 def name_size(name: str) -> int:
@@ -143,24 +144,28 @@ class PdfCache:
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-"""A plain `<style>` element; one with attributes (a media query, say) is left to WeasyPrint."""
+"""A plain `<style>` element in the head; one with attributes (a media query, say), and any in
+the body (raw HTML in a page's Markdown), is left to WeasyPrint."""
 
 
 class PdfMaker:
     """Lays out print documents one after another, sharing what they can.
 
     Each PDF is still its own document, but loading the fonts and parsing the stylesheet once
-    per maker, rather than once per PDF, halves the time a PDF takes. The stylesheets of a
-    document are handed to WeasyPrint already parsed, in their order in the document. They
-    then count as the reader's stylesheets rather than the author's, which changes nothing
-    here: the only author styles left are `style` attributes, which win either way.
+    per maker, rather than once per PDF, halves the time a PDF takes. The plain `<style>`
+    elements of a document's head are handed to WeasyPrint already parsed, in their order.
+    They then count as the reader's stylesheets rather than the author's: a print template
+    of a project's own theme that also links a stylesheet, or gives one a `media`, sees that
+    one win over them whatever the order, and their `!important` win over a `style`
+    attribute's. The default theme has neither.
 
     WeasyPrint copies the fonts into a temporary folder, removed only when the maker is
     garbage: a maker lives for one build, in a process of its own where it can.
     """
 
     LIMIT = 64
-    """Stylesheets and images kept at most; the cache starts again when it is full."""
+    """Stylesheets and images kept at most: the least recently used stylesheet goes (the
+    large shared one is used by every PDF), the images all go when there are more."""
 
     def __init__(self) -> None:
         from weasyprint.css.counters import CounterStyle
@@ -180,8 +185,11 @@ class PdfMaker:
             self.images.clear()
         try:
             for html in (job.html, *job.smaller):
-                sheets = [self._stylesheet(css, job.roots, fetcher) for css in _STYLE.findall(html)]
-                document = HTML(string=_STYLE.sub("", html), url_fetcher=fetcher).render(
+                head, end, body = html.partition("</head>")
+                styles = _STYLE.findall(head) if end else []
+                sheets = [self._stylesheet(css, job.roots, fetcher) for css in styles]
+                plain = _STYLE.sub("", head) + end + body if end else html
+                document = HTML(string=plain, url_fetcher=fetcher).render(
                     font_config=self.fonts,
                     counter_style=self.counters,
                     stylesheets=sheets,
@@ -198,17 +206,17 @@ class PdfMaker:
         from weasyprint import CSS
 
         key = (css, roots)
-        sheet = self.sheets.get(key)
+        sheet = self.sheets.pop(key, None)
         if sheet is None:
             if len(self.sheets) >= self.LIMIT:
-                self.sheets.clear()
+                del self.sheets[next(iter(self.sheets))]  # the least recently used
             sheet = CSS(
                 string=css,
                 url_fetcher=fetcher,
                 font_config=self.fonts,
                 counter_style=self.counters,
             )
-            self.sheets[key] = sheet
+        self.sheets[key] = sheet  # last, as the most recently used
         return sheet
 
 

@@ -1,0 +1,63 @@
+"""Processes forked from a build to share its work, one per core.
+
+Forked workers start with everything the build has loaded, so nothing is pickled to them. They
+also start with the signal handlers of the process they come from: a preview server's event
+loop has one that writes each signal to a file it watches, and a worker stopped by a signal
+would stop the server with it. So each worker first puts its signal handling back to plain.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def can_fork() -> bool:
+    """Return whether work can go to forked processes here."""
+    return "fork" in mp.get_all_start_methods()
+
+
+def cores() -> int:
+    """Return how many workers a build uses: one per core, at most eight."""
+    return min(os.cpu_count() or 1, 8) if can_fork() else 1
+
+
+def in_workers(
+    work: Callable[[Task], Result],
+    tasks: Iterable[Task],
+    workers: int,
+    setup: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+) -> Iterator[Result]:
+    """Yield `work(task)` for every task, as each finishes, from `workers` forked processes
+    that first run `setup(*args)`. An error in a worker is raised here; a worker that dies
+    (out of memory, say) is an error too, rather than a build that waits for ever."""
+    context = mp.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(setup, args)) as pool:
+        pending = {pool.submit(work, task) for task in tasks}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _start(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    if sys.platform != "win32":
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Ctrl-C reaches every process of the terminal: the build stops its workers itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if setup is not None:
+        setup(*args)

@@ -451,3 +451,14 @@ def test_small_raster_logo_is_a_print_warning(tmp_path):
         "content/champions/a.yaml:2:9: warning: logo is 120×80 pixels, too few to print "
         "sharply; use at least 600 pixels or an SVG"
     ]
+
+
+def test_an_entrys_digest_follows_what_it_says_not_where_it_is(tmp_path):
+    def digests(text: str) -> dict[str, str]:
+        return {c.id: c.digest for c in roster(tmp_path, {"a.yaml": text})}
+
+    first = digests("- name: A\n  city: Ames\n- name: B\n")
+    moved = digests("- name: B\n\n# A moved down\n- name: A\n  city: Ames\n")
+    edited = digests("- name: B\n- name: A\n  city: Boone\n")
+    assert moved == first
+    assert edited["b"] == first["b"] and edited["a"] != first["a"]

@@ -30,7 +30,7 @@ from toolkit.plan import (
     region_key,
 )
 from toolkit.recent import version
-from toolkit.roster import ROSTER_DIR
+from toolkit.roster import ROSTER_DIR, entry_digest
 from toolkit.site import Site
 
 
@@ -60,7 +60,8 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
     The digest of every project file (which costs a look at each) is made only if `wanted`.
     """
     settings = dataclasses.replace(site.settings, source=Location(site.settings.source.path))
-    champions = [dataclasses.replace(c, source=Location(c.source.path)) for c in site.champions]
+    # Each champion's digest is made as its entry is read, and kept with it in the roster cache.
+    champions = {c.id: c.digest or entry_digest(c) for c in site.champions}
     pieces = [
         (p.section, p.name, p.title, p.description, p.kinds, p.order, p.sizes, p.layout, p.image)
         for p in site.pages
@@ -76,7 +77,7 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
                 if p.section == "site"
             ]
         ),
-        ROSTER: _hash(champions),
+        ROSTER: _hash(list(champions.values())),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
     }
@@ -92,8 +93,8 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
             ],
         )
     regions: dict[str, list[tuple[str, str]]] = {}
-    for champion in champions:
-        digests[champion_key(champion.id)] = _hash(champion)
+    for champion in site.champions:
+        digests[champion_key(champion.id)] = champions[champion.id]
         regions.setdefault(region_key(champion.region), []).append((champion.id, champion.name))
     for key, members in regions.items():
         digests[key] = _hash(members)

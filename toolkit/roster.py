@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -98,6 +100,9 @@ class Champion:
     source: Location = field(default=Location(ROSTER_DIR))
     written: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """The entry as the campaign wrote it: a partner's kit carries it as it is."""
+    digest: str = ""
+    """A digest of all the above but where the entry is written (`entry_digest`): what a
+    build compares to know whether the champion's pages must be made again."""
 
     @property
     def kind_label(self) -> str:
@@ -257,7 +262,16 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
     )
     # Fields above are still read when the name or id is bad, so that every problem is
     # reported at once.
-    return champion if name is not None and champion_id is not None else None
+    if name is None or champion_id is None:
+        return None
+    return dataclasses.replace(champion, digest=entry_digest(champion))
+
+
+def entry_digest(champion: Champion) -> str:
+    """Return a digest of everything `champion` says, but not of the line it is written on
+    (moving an entry within its file changes none of its pages)."""
+    plain = dataclasses.replace(champion, source=Location(champion.source.path), digest="")
+    return hashlib.sha256(repr(plain).encode("utf-8")).hexdigest()[:32]
 
 
 def _id(f: Fields, name: str | None) -> str | None:

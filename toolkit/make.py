@@ -165,8 +165,7 @@ def render_outputs(
     global _WORK
     workers = cores()
     _WORK = (renderer, outputs, staging)
-    # Chunks in turn, so that each process gets a fair share of cheap and costly outputs.
-    chunks = [range(i, len(outputs), workers * 8) for i in range(workers * 8)]
+    chunks = _chunks(len(outputs), workers, 200)
     try:
         for problems, shares, count in in_workers(_render_chunk, chunks, workers):
             for path, found in problems.items():
@@ -181,6 +180,17 @@ def render_outputs(
 
 
 _WORK: tuple[Renderer, list[Output], Staging] | None = None
+
+
+def _chunks(count: int, workers: int, most: int) -> list[range]:
+    """Return the indexes of `count` items in shares of at most about `most`, each taking
+    every so many items in turn, so that each gets a fair mix of cheap and costly ones.
+
+    Small shares keep the progress bar moving and let a build stop soon after a worker finds
+    an error: the shares already started are finished first.
+    """
+    shares = min(count, max(workers * 8, -(-count // most)))
+    return [range(i, count, shares) for i in range(shares)]
 
 
 def _render_chunk(
@@ -263,9 +273,8 @@ def make_pdfs(
                 collect(_make_pdf_chunk(range(len(prints))))
                 return reused
             workers = min(cores(), len(prints))
-            chunks = [range(i, len(prints), workers * 8) for i in range(workers * 8)]
-            tasks = [c for c in chunks if c]
-            for results in in_workers(_make_pdf_chunk, tasks, workers, _use_scratch, (scratch,)):
+            chunks = _chunks(len(prints), workers, 10)
+            for results in in_workers(_make_pdf_chunk, chunks, workers, _use_scratch, (scratch,)):
                 collect(results)
             return reused
         except _Failed as failed:

@@ -22,22 +22,6 @@ def output_folder_of(project: Path, setting: str, override: Path | None) -> Path
     return (override if override is not None else project / setting).resolve()
 
 
-def run(
-    project: Path,
-    output: Path | None = None,
-    progress: Progress | None = None,
-    *,
-    pdfs: bool = True,
-    kits: bool = True,
-) -> Report:
-    """Build `project`; on any error the previous output is left exactly as it was.
-
-    `pdfs` and `kits` make the print kits' PDFs and the champions' kit.zip files.
-    """
-    with _rare_collections():
-        return _run(project, output, progress, pdfs=pdfs, kits=kits)
-
-
 @contextlib.contextmanager
 def _rare_collections() -> Iterator[None]:
     """Look for garbage reference cycles rarely while a build runs.
@@ -56,7 +40,8 @@ def _rare_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _run(
+@_rare_collections()
+def run(
     project: Path,
     output: Path | None = None,
     progress: Progress | None = None,
@@ -64,6 +49,10 @@ def _run(
     pdfs: bool = True,
     kits: bool = True,
 ) -> Report:
+    """Build `project`; on any error the previous output is left exactly as it was.
+
+    `pdfs` and `kits` make the print kits' PDFs and the champions' kit.zip files.
+    """
     started = time.perf_counter()
     project = project.resolve()
     settings = load_settings(project)

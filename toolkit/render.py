@@ -126,7 +126,8 @@ class Renderer:
         self._settings = {lang: site.settings.in_language(lang) for lang in site.settings.languages}
         self._campaigns = {lang: _campaign(self._settings[lang], lang) for lang in self._settings}
         self._generics = {
-            lang: _generic(site, lang, self._translators[lang]) for lang in site.settings.languages
+            lang: _generic(self._settings[lang], lang, self._translators[lang])
+            for lang in site.settings.languages
         }
         self.page_problems: dict[PurePosixPath, tuple[Problem, ...]] = {}
         """What converting each page found (broken links, images without alt text)."""
@@ -793,8 +794,7 @@ def _campaign(s: Settings, lang: str) -> MergeCampaign:
     )
 
 
-def _generic(site: Site, lang: str, _: Translate) -> MergeChampion:
-    settings = site.settings.in_language(lang)
+def _generic(settings: Settings, lang: str, _: Translate) -> MergeChampion:
     words = {key: _(text) for key, text in GENERIC.items()}
     words.update(settings.generic)
     date = words["event_date"]
@@ -811,7 +811,7 @@ def _generic(site: Site, lang: str, _: Translate) -> MergeChampion:
         website=words["website"],
         email=words["email"],
         phone=words["phone"],
-        url=site.settings.base_url + "champions/",
+        url=settings.base_url + "champions/",
         event=MergeEvent(
             date=date, time=words["event_time"], end=None, place=words["event_place"], address=None
         ),

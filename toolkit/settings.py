@@ -116,13 +116,14 @@ def load_settings(project: Path) -> Settings:
     problems = Problems()
     f = Fields(doc, (), problems, SETTINGS_FILE)
     f.check_keys(_KEYS)
+    languages = _languages(f)
     settings = Settings(
         name=f.text("name", required=True) or "Campaign",
         base_url=_base_url(f),
         tagline=f.text("tagline", default="") or "",
         description=f.text("description", default="") or "",
         date=f.date("date"),
-        languages=_languages(f),
+        languages=languages,
         theme=_theme(f),
         output=_output(f),
         image=f.text("image"),
@@ -130,10 +131,8 @@ def load_settings(project: Path) -> Settings:
         print=_print(f.mapping("print")),
         generic=_generic(f.mapping("generic")),
         partner=f.text("partner"),
+        translations=_translations(f.mapping("translations"), languages),
         source=doc.loc(),
-    )
-    settings = dataclasses.replace(
-        settings, translations=_translations(f.mapping("translations"), settings.languages)
     )
     problems.raise_if_errors()
     return settings

@@ -11,9 +11,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 Task = TypeVar("Task")
@@ -42,22 +41,19 @@ def in_workers(
     (out of memory, say) is an error too, rather than a build that waits for ever."""
     context = mp.get_context("fork")
     with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(setup, args)) as pool:
-        pending = {pool.submit(work, task) for task in tasks}
+        futures = [pool.submit(work, task) for task in tasks]
         try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
+            for future in as_completed(futures):
+                yield future.result()
         finally:
-            for future in pending:
-                future.cancel()
+            for future in futures:
+                future.cancel()  # those not started yet; the pool waits for the others
 
 
 def _start(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
-    if sys.platform != "win32":
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        # Ctrl-C reaches every process of the terminal: the build stops its workers itself.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C reaches every process of the terminal: the build stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if setup is not None:
         setup(*args)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
@@ -13,10 +13,10 @@ from toolkit.output import MARKER, Staging, check_destination
 def test_publish_swaps_the_whole_folder(tmp_path: Path):
     dest = tmp_path / "out"
     first = Staging(dest)
-    first.write(PurePosixPath("a/index.html"), b"one")
+    first.write("a/index.html", b"one")
     first.publish()
     second = Staging(dest)
-    second.write(PurePosixPath("b/index.html"), b"two")
+    second.write("b/index.html", b"two")
     # Until publish, the old build is what is there.
     assert (dest / "a/index.html").read_bytes() == b"one"
     second.publish()
@@ -29,10 +29,10 @@ def test_publish_swaps_the_whole_folder(tmp_path: Path):
 def test_discard_leaves_the_destination_alone(tmp_path: Path):
     dest = tmp_path / "out"
     good = Staging(dest)
-    good.write(PurePosixPath("index.html"), b"good")
+    good.write("index.html", b"good")
     good.publish()
     failed = Staging(dest)
-    failed.write(PurePosixPath("index.html"), b"half")
+    failed.write("index.html", b"half")
     failed.discard()
     assert (dest / "index.html").read_bytes() == b"good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -42,7 +42,7 @@ def test_discard_leaves_the_destination_alone(tmp_path: Path):
 def test_paths_cannot_leave_the_staging_folder(tmp_path: Path, bad: str):
     staging = Staging(tmp_path / "out")
     with pytest.raises(ToolkitError, match="leaves the output folder"):
-        staging.write(PurePosixPath(bad), b"x")
+        staging.write(bad, b"x")
     staging.discard()
     assert not (tmp_path / "escape.html").exists()
 
@@ -51,7 +51,7 @@ def test_a_symlink_inside_staging_cannot_lead_outside(tmp_path: Path):
     staging = Staging(tmp_path / "out")
     (staging.root / "link").symlink_to(tmp_path)
     with pytest.raises(ToolkitError):
-        staging.write(PurePosixPath("link/escape.html"), b"x")
+        staging.write("link/escape.html", b"x")
     staging.discard()
     assert not (tmp_path / "escape.html").exists()
 

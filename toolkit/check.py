@@ -104,7 +104,7 @@ def run(project: Path, *, external: bool = False, today: dt.date | None = None) 
                     seen.add(str(problem))
                     problems.items.append(problem)
             continue
-        if output.path.suffix == ".html":
+        if output.path.endswith(".html"):
             pages += output.kind != "alias"
             rendered.append((output.origin, data.decode("utf-8")))
     problems.extend(renderer.problems)

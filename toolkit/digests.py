@@ -106,11 +106,10 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
     return digests
 
 
-def output_digest(output: Output, path: str, inputs: Mapping[str, str]) -> str | None:
-    """Return the digest of one output (at `path`, its path as text), or None when an input
-    has none (always remake it)."""
+def output_digest(output: Output, inputs: Mapping[str, str]) -> str | None:
+    """Return the digest of one output, or None when an input has none (always remake it)."""
     # A campaign has a hundred thousand outputs: their digests are joined text, not reprs.
-    parts = [__version__, output.kind, path, output.size or ""]
+    parts = [__version__, output.kind, output.path, output.size or ""]
     for key in output.inputs:
         digest = inputs.get(key)
         if digest is None:

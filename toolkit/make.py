@@ -63,10 +63,8 @@ def make(
     found = Problems()
     digests = input_digests(site, {key for item in plan.outputs for key in item.inputs})
     outputs: dict[str, list] = previous.get("outputs", {})
-    # Each output's path as text, once: a campaign has a hundred thousand.
-    named = [(item, item.path.as_posix()) for item in plan.outputs]
-    planned = {key for _, key in named}
-    stale = [PurePosixPath(p) for p in outputs if p not in planned]
+    planned = plan.by_path
+    stale = [p for p in outputs if p not in planned]
     staging = Patch(dest, stale) if outputs else Staging(dest)
     folder = str(dest)
     made: dict[str, list] = {}
@@ -74,41 +72,41 @@ def make(
     step = _Counter(len(plan.outputs), progress).step
     try:
         # PDFs first: the microsites list each PDF's page count.
-        prints = [(item, key) for item, key in named if item.kind == "pdf"]
+        prints = [item for item in plan.outputs if item.kind == "pdf"]
         remake = []
-        for item, key in prints:
-            digest = output_digest(item, key, digests)
-            if _keep(item, key, digest, outputs, folder, staging, made):
-                renderer.page_counts[item.path] = made[key][1]
+        for item in prints:
+            digest = output_digest(item, digests)
+            if _keep(item, digest, outputs, folder, staging, made):
+                renderer.page_counts[item.path] = made[item.path][1]
                 step()
             else:
                 remake.append((item, digest))
-        pending: list[tuple[Output, str, str | None]] = []
-        for item, key in named:
+        pending: list[tuple[Output, str | None]] = []
+        for item in plan.outputs:
             if item.kind == "pdf":
                 continue
-            digest = output_digest(item, key, digests)
-            if _keep(item, key, digest, outputs, folder, staging, made):
+            digest = output_digest(item, digests)
+            if _keep(item, digest, outputs, folder, staging, made):
                 step()
             elif item.file is not None:
                 staging.copy(item.path, item.file)
-                made[key] = [digest, None]
+                made[item.path] = [digest, None]
                 step()
             else:
-                pending.append((item, key, digest))
+                pending.append((item, digest))
         parallel = len(pending) >= _PARALLEL_FROM and cores() > 1
         if not parallel:
             # Few outputs: every page's problems are known before anything is made.
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
         reused = make_pdfs(renderer, remake, staging, cache, step, made)
-        render_outputs(renderer, [o for o, _, _ in pending], staging, step, parallel=parallel)
+        render_outputs(renderer, [o for o, _ in pending], staging, step, parallel=parallel)
         if parallel:
             # The pages were converted where they were needed; any left are checked here.
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
-        for _, key, digest in pending:
-            made[key] = [digest, None]
+        for item, digest in pending:
+            made[item.path] = [digest, None]
         staging.publish()
     except BaseException:
         staging.discard()
@@ -116,7 +114,7 @@ def make(
     warnings = (*site.warnings, *found.items)
     report = Report(
         output=dest,
-        pages=sum(1 for o in plan.outputs if o.path.suffix == ".html" and o.kind != "alias"),
+        pages=sum(1 for o in plan.outputs if o.path.endswith(".html") and o.kind != "alias"),
         champions=len(site.champions),
         files=len(plan.outputs) + 1,
         seconds=time.perf_counter() - started,
@@ -218,21 +216,20 @@ class _Failed(Exception):
 
 def _keep(
     item: Output,
-    key: str,
     digest: str | None,
     previous: dict[str, list],
     folder: str,
     staging: Staging,
     made: dict[str, list],
 ) -> bool:
-    """Take an output (at `key` in `folder`) from the previous build when nothing it is made
-    from has changed."""
-    before = previous.get(key)
+    """Take an output (in `folder`) from the previous build when nothing it is made from has
+    changed."""
+    before = previous.get(item.path)
     if digest is None or before is None or before[0] != digest:
         return False
-    if not staging.link(item.path, os.path.join(folder, key)):
+    if not staging.link(item.path, os.path.join(folder, item.path)):
         return False
-    made[key] = before
+    made[item.path] = before
     return True
 
 
@@ -257,7 +254,7 @@ def make_pdfs(
             item, output_key = prints[index]
             cache.used.add(file)
             renderer.page_counts[item.path] = pages
-            made[item.path.as_posix()] = [output_key, pages]
+            made[item.path] = [output_key, pages]
             reused += hit
             step()
 

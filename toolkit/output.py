@@ -48,14 +48,15 @@ class Staging:
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         self._made: set[Path] = {self.root}
-        self.linked: list[PurePosixPath] = []
+        self.linked: list[str] = []
         """Files taken from the previous build rather than made again."""
 
-    def path_for(self, relative: PurePosixPath) -> Path:
-        """Return where `relative` is written, refusing anything that leaves the folder."""
-        clean = posixpath.normpath(relative.as_posix())
+    def path_for(self, relative: str) -> Path:
+        """Return where `relative` (a path with `/` between folders) is written, refusing
+        anything that leaves the folder."""
+        clean = posixpath.normpath(relative)
         if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
-            raise ToolkitError.at(Location(relative), _LEAVES)
+            raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         target = self.root / clean
         parent = target.parent
         if parent not in self._made:
@@ -64,24 +65,26 @@ class Staging:
             folder = parent
             while folder not in self._made:
                 if folder.is_symlink() or not folder.is_dir():
-                    raise ToolkitError.at(Location(relative), _LEAVES)
+                    raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
                 self._made.add(folder)
                 folder = folder.parent
         if target.is_symlink():
-            raise ToolkitError.at(Location(relative), _LEAVES)
+            raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         return target
 
-    def write(self, relative: PurePosixPath, data: bytes) -> None:
+    def write(self, relative: str, data: bytes) -> None:
         self.path_for(relative).write_bytes(data)
 
-    def copy(self, relative: PurePosixPath, source: Path) -> None:
+    def copy(self, relative: str, source: Path) -> None:
         target = self.path_for(relative)
         try:
             shutil.copyfile(source, target)
         except OSError as exc:
-            raise ToolkitError.at(Location(relative), f"cannot copy {source}: {exc}") from None
+            raise ToolkitError.at(
+                Location(PurePosixPath(relative)), f"cannot copy {source}: {exc}"
+            ) from None
 
-    def link(self, relative: PurePosixPath, previous: Path | str) -> bool:
+    def link(self, relative: str, previous: Path | str) -> bool:
         """Take a file from the previous build as it is; return False if it is not there."""
         if not _plain_file(previous):
             return False
@@ -121,11 +124,11 @@ class Patch(Staging):
     would cost more than the change. Until `publish` the destination is untouched.
     """
 
-    def __init__(self, dest: Path, stale: Iterable[PurePosixPath]) -> None:
+    def __init__(self, dest: Path, stale: Iterable[str]) -> None:
         super().__init__(dest)
         self._stale = tuple(stale)
 
-    def link(self, relative: PurePosixPath, previous: Path | str) -> bool:
+    def link(self, relative: str, previous: Path | str) -> bool:
         """Keep the destination's file as it is; return False if it is not there."""
         if not _plain_file(previous):
             return False

@@ -52,8 +52,9 @@ def file_key(path: PurePosixPath) -> str:
 class Output:
     """One file of the built site and what it is made from."""
 
-    path: PurePosixPath
-    """Relative to the output folder."""
+    path: str
+    """Relative to the output folder, with `/` between folders (text, not a path object: a
+    campaign plans a hundred thousand outputs, and their paths are compared and hashed)."""
     kind: str
     """page, kit-index, kit, directory, microsite, calendar, alias, asset, static, sitemap,
     robots, not-found."""
@@ -78,15 +79,15 @@ class Plan:
     """Every output of a build, in a stable order."""
 
     outputs: tuple[Output, ...]
-    by_path: Mapping[PurePosixPath, Output]
+    by_path: Mapping[str, Output]
 
     def __len__(self) -> int:
         return len(self.outputs)
 
 
-def page_output_path(url: str) -> PurePosixPath:
+def page_output_path(url: str) -> str:
     """Return the file that serves a directory URL such as `about/`."""
-    return PurePosixPath(url) / "index.html" if url else PurePosixPath("index.html")
+    return f"{url.rstrip('/')}/index.html" if url else "index.html"
 
 
 def champion_url(site: Site, champion_id: str, piece: Page | None = None) -> str:
@@ -114,17 +115,16 @@ def print_sizes(site: Site, piece: Page) -> tuple[str, ...]:
     return piece.sizes or site.settings.print.sizes
 
 
-def print_folder(site: Site, champion_id: str | None) -> PurePosixPath:
+def print_folder(site: Site, champion_id: str | None) -> str:
     """Return where a print kit goes: `print/`, or `champions/<id>/print/`."""
     if champion_id is None or site.settings.partner == champion_id:
-        return PurePosixPath("print")
-    return PurePosixPath("champions", champion_id, "print")
+        return "print/"
+    return f"champions/{champion_id}/print/"
 
 
 def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Output]:
     """Return a print kit's outputs: a preview page per piece and, with `pdfs`, its PDFs."""
-    # Paths are made from text in one go: a campaign plans a hundred thousand of them.
-    folder = print_folder(site, champion.id if champion else None).as_posix() + "/"
+    folder = print_folder(site, champion.id if champion else None)
     pieces = pieces_for(site, champion, "print") if champion else site.section("print")
     who = (champion_key(champion.id),) if champion else ()
     files = tuple(
@@ -142,7 +142,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
         }
         outputs.append(
             Output(
-                path=PurePosixPath(f"{folder}{piece.name}/index.html"),
+                path=f"{folder}{piece.name}/index.html",
                 kind="print-preview",
                 inputs=(*BASE, *who, file_key(piece.path)),
                 **common,
@@ -154,7 +154,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
         for size in print_sizes(site, piece):
             outputs.append(
                 Output(
-                    path=PurePosixPath(f"{folder}{piece.name}-{size}.pdf"),
+                    path=f"{folder}{piece.name}-{size}.pdf",
                     kind="pdf",
                     size=size,
                     inputs=(SETTINGS, THEME, *who, file_key(piece.path), *files, *artwork),
@@ -210,7 +210,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         artwork = (file_key(CONTENT_DIR / site.settings.image),) if site.settings.image else ()
         outputs.append(
             Output(
-                path=PurePosixPath("share.png"),
+                path="share.png",
                 kind="share-image",
                 origin=settings,
                 inputs=(SETTINGS, THEME, *artwork),
@@ -227,7 +227,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         source = CONTENT_DIR / asset
         outputs.append(
             Output(
-                path=asset,
+                path=asset.as_posix(),
                 kind="asset",
                 origin=Location(source),
                 file=site.project / source,
@@ -237,7 +237,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
     for name, file in site.theme.static_files().items():
         outputs.append(
             Output(
-                path=PurePosixPath("static") / name,
+                path=f"static/{name}",
                 kind="static",
                 origin=Location(_shown(file, site.project)),
                 file=file,
@@ -256,9 +256,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
 def _generated(
     path: str, kind: str, origin: Location, *inputs: str, lang: str | None = None
 ) -> Output:
-    return Output(
-        path=PurePosixPath(path), kind=kind, origin=origin, inputs=(*BASE, *inputs), lang=lang
-    )
+    return Output(path=path, kind=kind, origin=origin, inputs=(*BASE, *inputs), lang=lang)
 
 
 def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Output]:
@@ -300,11 +298,10 @@ def _champion_outputs(
     # A partner's own project has every piece (so links between pages hold); the microsite
     # still lists only the pieces meant for their kind.
     pieces = site.section("kit") if site.settings.partner else pieces_for(site, champion)
-    # Paths are made from text in one go: a campaign plans a hundred thousand of them.
     folder = champion_url(site, champion.id)
     outputs = [
         Output(
-            path=PurePosixPath(f"{folder}index.html"),
+            path=f"{folder}index.html",
             kind="microsite",
             origin=champion.source,
             champion=champion.id,
@@ -316,7 +313,7 @@ def _champion_outputs(
         translation = site.translation(piece, lang)
         outputs.append(
             Output(
-                path=PurePosixPath(f"{folder}{piece.name}/index.html"),
+                path=f"{folder}{piece.name}/index.html",
                 kind="kit",
                 origin=champion.source,
                 page=translation.path,
@@ -329,7 +326,7 @@ def _champion_outputs(
     pictures = [CONTENT_DIR / f for f in (champion.logo, site.settings.image) if f is not None]
     outputs.append(
         Output(
-            path=PurePosixPath(f"{folder}share.png"),
+            path=f"{folder}share.png",
             kind="share-image",
             origin=champion.source,
             champion=champion.id,
@@ -340,7 +337,7 @@ def _champion_outputs(
     if kits and not site.settings.partner:
         outputs.append(
             Output(
-                path=PurePosixPath(f"{folder}kit.zip"),
+                path=f"{folder}kit.zip",
                 kind="kit-zip",
                 origin=champion.source,
                 champion=champion.id,
@@ -350,7 +347,7 @@ def _champion_outputs(
     if champion.event is not None and champion.event.date is not None:
         outputs.append(
             Output(
-                path=PurePosixPath(f"{folder}event.ics"),
+                path=f"{folder}event.ics",
                 kind="calendar",
                 origin=champion.source,
                 champion=champion.id,
@@ -358,11 +355,12 @@ def _champion_outputs(
             )
         )
     for alias in () if site.settings.partner else champion.aliases:
-        old = PurePosixPath("champions", alias)
         for piece in (None, *pieces):
             outputs.append(
                 Output(
-                    path=old / (f"{piece.name}/index.html" if piece else "index.html"),
+                    path=f"champions/{alias}/{piece.name}/index.html"
+                    if piece
+                    else f"champions/{alias}/index.html",
                     kind="alias",
                     origin=champion.source,
                     page=piece.path if piece else None,
@@ -375,7 +373,7 @@ def _champion_outputs(
 
 def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
     problems = Problems()
-    by_path: dict[PurePosixPath, Output] = {}
+    by_path: dict[str, Output] = {}
     for output in outputs:
         first = by_path.get(output.path)
         if first is None:
@@ -405,7 +403,7 @@ def _describe(output: Output) -> str:
     if output.kind in _GENERATED and output.kind != "static":
         return f"the {output.kind.replace('-', ' ')} page"
     if output.kind == "static":
-        return f"the theme's static/{output.path.relative_to('static')}"
+        return f"the theme's {output.path}"
     where = output.page or output.origin.path
     if output.origin.line is not None and output.page is None:
         return f"{where}:{output.origin.line}"

@@ -176,7 +176,7 @@ class Renderer:
         self._common_kit_files: dict[str, bytes] | None = None
         self.share_cache_used: set[Path] = set()
         """Cached share images this build used (the build forgets the others)."""
-        self.page_counts: dict[PurePosixPath, int] = {}
+        self.page_counts: dict[str, int] = {}
         """Pages in each PDF of this build, filled in by the build once PDFs are made."""
         self._planned = plan.by_path
         # Print documents may read the project's content and the theme, and nothing else.
@@ -466,16 +466,14 @@ class Renderer:
         for piece in pieces:
             pdfs = []
             for size in print_sizes(self.site, piece):
-                path = folder / f"{piece.name}-{size}.pdf"
+                path = f"{folder}{piece.name}-{size}.pdf"
                 if path in self._planned:
                     pages = self.page_counts.get(path)
-                    pdfs.append(
-                        {"url": path.as_posix(), "label": _(paper(size).label), "pages": pages}
-                    )
+                    pdfs.append({"url": path, "label": _(paper(size).label), "pages": pages})
             kit.append(
                 {
                     "title": self._page_parts(self.site.translation(piece, lang)).title(context),
-                    "preview_url": f"{folder / piece.name}/",
+                    "preview_url": f"{folder}{piece.name}/",
                     "pdfs": pdfs,
                 }
             )
@@ -561,7 +559,7 @@ class Renderer:
                         "label": _(paper(s).label),
                     }
                     for s in print_sizes(self.site, piece)
-                    if folder / f"{piece.name}-{s}.pdf" in self._planned
+                    if f"{folder}{piece.name}-{s}.pdf" in self._planned
                 ],
                 "back_href": root + (champion_url(self.site, champion.id) if champion else "kit/"),
             }
@@ -639,7 +637,7 @@ class Renderer:
 
     def _base_context(self, output: Output, champion: Champion | None) -> dict[str, Any]:
         url = _dir_url(output.path)
-        depth = len(output.path.parts) - 1
+        depth = output.path.count("/")
         root = "../" * depth if depth else "./"
         lang = self._lang(output)
         return {
@@ -697,7 +695,7 @@ class Renderer:
             )
         return items
 
-    def _alternate_urls(self, plan: Plan) -> dict[PurePosixPath, list[tuple[str, str]]]:
+    def _alternate_urls(self, plan: Plan) -> dict[str, list[tuple[str, str]]]:
         """Return, for each campaign-wide page, its versions in every language (hreflang)."""
         versions: dict[tuple[str, object], dict[str, str]] = {}
         wanted = [o for o in plan.outputs if o.champion is None and o.kind in _TRANSLATED_KINDS]
@@ -772,14 +770,13 @@ def theme_environment(site: Site, checked: str | None = None) -> tuple[Any, str]
     return env, key
 
 
-def _dir_url(path: PurePosixPath) -> str:
+def _dir_url(path: str) -> str:
     """Return the URL a page is served at: `about/` for `about/index.html`."""
-    text = path.as_posix()
-    if text == "index.html":
+    if path == "index.html":
         return ""
-    if text.endswith("/index.html"):
-        return text[: -len("index.html")]
-    return text
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path
 
 
 def _campaign(s: Settings, lang: str) -> MergeCampaign:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import snapshot
+from toolkit import plan
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -123,3 +124,23 @@ def test_a_second_save_in_the_same_clock_tick_is_seen(
     os.utime(file, ns=(first_save, first_save))
     assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
     assert "<!--B-->" in (output / shown).read_text(encoding="utf-8")
+
+
+def test_an_entry_edit_remakes_one_sitemap_of_an_index(project, run_toolkit, tmp_path, monkeypatch):
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
+    monkeypatch.setattr(plan, "SITEMAP_PART", 8)
+    source = project("campaign")
+    output = tmp_path / "incremental"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    # A file taken from the last build keeps its inode; a file made again is a new one.
+    before = {p.name: p.stat().st_ino for p in output.glob("sitemap*.xml")}
+    assert len(before) > 3, "the index and several sitemaps"
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+    assert again.exit_code == 0, again.stderr
+    remade = {name for name, inode in before.items() if (output / name).stat().st_ino != inode}
+    assert len(remade) == 2 and "sitemap.xml" in remade, "the index and one sitemap"
+    clean = tmp_path / "clean"
+    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
+    assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
+    assert snapshot(output) == snapshot(clean)

@@ -6,12 +6,14 @@ import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES, run_subprocess, snapshot
+from toolkit import plan
 from toolkit.cli import main
 
 
@@ -335,3 +337,29 @@ def test_an_image_without_alt_text_is_a_warning(project, run_toolkit, tmp_path):
     result = run_toolkit("build", source, "-o", tmp_path / "out")
     assert result.exit_code == 0
     assert "content/index.md:3:5: warning: image has no alt text: pic.svg" in result.stderr
+
+
+def test_a_large_site_has_a_sitemap_index(built, project, run_toolkit, tmp_path, monkeypatch):
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
+    monkeypatch.setattr(plan, "SITEMAP_PART", 8)
+    output = tmp_path / "out"
+    assert run_toolkit("build", project("campaign"), "-o", output, "--no-print").exit_code == 0
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ElementTree.parse(output / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    base = "https://test.example.org/shop-local/"
+    locs = []
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert len(parts) > 1
+    for address in parts:
+        assert address.startswith(base)
+        part = ElementTree.parse(output / address[len(base) :]).getroot()
+        assert part.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+        found = [loc.text for loc in part.findall("s:url/s:loc", ns)]
+        assert len(found) > 0
+        locs += found
+    one = re.findall(r"<loc>(.*?)</loc>", (built / "sitemap.xml").read_text())
+    assert locs == one, "the sitemaps list, in order, what the one sitemap of a smaller site does"
+    assert "Sitemap: https://test.example.org/shop-local/sitemap.xml" in (
+        (output / "robots.txt").read_text()
+    )

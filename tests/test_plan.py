@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.conftest import write_files
+from toolkit import plan as plan_module
 from toolkit.errors import ToolkitError
-from toolkit.plan import ROSTER, SETTINGS, champion_key, make_plan
+from toolkit.plan import (
+    ROSTER,
+    SETTINGS,
+    SITEMAP_KINDS,
+    champion_key,
+    make_plan,
+    sitemap_parts,
+)
 from toolkit.site import load_site
 
 
@@ -102,3 +112,30 @@ def test_load_site_reports_problems_from_every_file_at_once(tmp_path):
         "content/a.md:2:1",
         "content/champions/x.yaml:2:3",
     ]
+
+
+def test_a_site_of_more_addresses_than_one_sitemap_holds_gets_an_index(project, monkeypatch):
+    site = load_site(project("campaign"))
+    listed = [o.path for o in make_plan(site)[0].outputs if o.kind in SITEMAP_KINDS]
+    monkeypatch.setattr(plan_module, "SITEMAP_LIMIT", len(listed) - 1)
+    monkeypatch.setattr(plan_module, "SITEMAP_PART", 8)
+    made, problems = make_plan(site)
+    assert not problems.items
+    assert made.by_path["sitemap.xml"].kind == "sitemap-index"
+    parts = sitemap_parts(made.outputs)
+    assert len(parts) > 1
+    assert [o.path for part in parts for o in part] == listed
+    owners = [{o.champion for o in part} - {None} for part in parts]
+    for first, second in itertools.combinations(owners, 2):
+        assert not first & second, "a champion's pages are split over two sitemaps"
+    for number, part in enumerate(parts, 1):
+        sitemap = made.by_path[f"sitemap-{number}.xml"]
+        assert sitemap.kind == "sitemap"
+        # A part is remade when one of its champions changes, and only then.
+        assert {champion_key(o.champion) for o in part if o.champion} <= set(sitemap.inputs)
+        assert ROSTER not in sitemap.inputs
+
+
+def test_a_site_that_fits_one_sitemap_has_one(plan):
+    assert plan.by_path["sitemap.xml"].kind == "sitemap"
+    assert not any(o.path.startswith("sitemap-") for o in plan.outputs)

@@ -5,6 +5,7 @@ The output paths are a contract: they are printed on paper as QR codes and must 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,14 @@ PROJECT_FILES = "project-files"
 """Input key: every file of the project as it is on disk (a kit carries them all)."""
 BASE = (SETTINGS, THEME, NAV, KIT_PIECES, FILES)
 """What every page of the site is made from, besides its own sources."""
+SITEMAP_KINDS = ("page", "kit", "kit-index", "directory", "microsite")
+"""The outputs a sitemap lists: the pages a search engine should find."""
+SITEMAP_LIMIT = 50_000
+"""The most addresses one sitemap file may list (sitemaps.org); a site with more gets an index
+(`sitemap.xml`) of several sitemaps."""
+SITEMAP_PART = 10_000
+"""About how many addresses each sitemap of an index lists: an edit to one champion remakes
+one part, not all of them."""
 
 
 def champion_key(champion_id: str) -> str:
@@ -244,13 +253,46 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
                 inputs=(THEME,),
             )
         )
-    for path, kind in (
-        ("sitemap.xml", "sitemap"),
-        ("robots.txt", "robots"),
-        ("404.html", "not-found"),
-    ):
+    outputs.extend(_sitemaps(outputs, settings))
+    for path, kind in (("robots.txt", "robots"), ("404.html", "not-found")):
         outputs.append(_generated(path, kind, settings, ROSTER))
     return _checked(outputs)
+
+
+def sitemap_parts(outputs: tuple[Output, ...] | list[Output]) -> list[list[Output]]:
+    """Return the outputs a sitemap lists, in one part when they fit in one file, otherwise in
+    parts of about `SITEMAP_PART` that never split a champion's pages."""
+    listed = [o for o in outputs if o.kind in SITEMAP_KINDS]
+    if len(listed) <= SITEMAP_LIMIT:
+        return [listed]
+    parts: list[list[Output]] = []
+    for _, owned in itertools.groupby(listed, key=lambda o: o.champion):
+        group = list(owned)
+        if not parts or len(parts[-1]) + len(group) > SITEMAP_PART:
+            parts.append([])
+        parts[-1].extend(group)
+    return parts
+
+
+def sitemap_part_path(number: int) -> str:
+    """Return the path of a sitemap listed in the sitemap index, counted from 1."""
+    return f"sitemap-{number}.xml"
+
+
+def _sitemaps(outputs: list[Output], origin: Location) -> list[Output]:
+    parts = sitemap_parts(outputs)
+    if len(parts) == 1:
+        return [_generated("sitemap.xml", "sitemap", origin, ROSTER)]
+    made = [_generated("sitemap.xml", "sitemap-index", origin, ROSTER)]
+    for number, part in enumerate(parts, 1):
+        # A part lists addresses: its champions' entries and its pages' files decide them.
+        owners = dict.fromkeys(
+            champion_key(o.champion) if o.champion else file_key(o.page)
+            for o in part
+            if o.champion or o.page
+        )
+        made.append(_generated(sitemap_part_path(number), "sitemap", origin, *owners))
+    return made
 
 
 def _generated(
@@ -396,7 +438,7 @@ def _shown(file: Path, project: Path) -> PurePosixPath:
         return PurePosixPath(file.as_posix())
 
 
-_GENERATED = ("directory", "kit-index", "sitemap", "robots", "not-found", "static")
+_GENERATED = ("directory", "kit-index", "sitemap", "sitemap-index", "robots", "not-found", "static")
 
 
 def _describe(output: Output) -> str:

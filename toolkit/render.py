@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from PIL import Image
 
 from toolkit import markup, merge
@@ -29,6 +29,8 @@ from toolkit.plan import (
     pieces_for,
     print_folder,
     print_sizes,
+    sitemap_part_path,
+    sitemap_parts,
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
 from toolkit.recent import version
@@ -114,8 +116,12 @@ class Renderer:
     def __init__(self, site: Site, plan: Plan, checked_theme: str | None = None) -> None:
         """`checked_theme` is the `theme_key` of a theme whose templates all loaded before."""
         self.site = site
-        listed = ("page", "kit", "kit-index", "directory", "microsite")
-        self._sitemap_outputs = tuple(o for o in plan.outputs if o.kind in listed)
+        parts = sitemap_parts(plan.outputs)
+        self._sitemap_parts = (
+            {"sitemap.xml": parts[0]}
+            if len(parts) == 1
+            else {sitemap_part_path(n): part for n, part in enumerate(parts, 1)}
+        )
         self.settings = site.settings
         self.env, self.theme_key = theme_environment(site, checked_theme)
         self.default_lang = site.settings.language
@@ -165,6 +171,7 @@ class Renderer:
             "calendar": self._calendar,
             "alias": self._alias,
             "sitemap": self._sitemap,
+            "sitemap-index": self._sitemap_index,
             "robots": self._robots,
             "not-found": self._not_found,
             "print-preview": self._print_preview,
@@ -617,10 +624,21 @@ class Renderer:
                 [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
                 self._pages[o.page].date if o.page and o.champion is None else None,
             )
-            for o in self._sitemap_outputs
+            for o in self._sitemap_parts[output.path]
         ]
         return render_template(
             get_template(self.env, "sitemap.xml", self.site.project), values, self.site.project
+        )
+
+    def _sitemap_index(self, output: Output) -> str:
+        entries = "".join(
+            f"<sitemap><loc>{escape(self._absolute(path))}</loc></sitemap>\n"
+            for path in self._sitemap_parts
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</sitemapindex>\n"
         )
 
     def _robots(self, output: Output) -> str:

@@ -85,7 +85,9 @@ def draw(card: Card) -> bytes:
             pen.text((MARGIN, top), part, font=small, fill=ink)
             top += int(small.size * 1.3)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=False, compress_level=6)
+    # Level 3 rather than 6: a third less time for an eighth more bytes. A campaign draws ten
+    # thousand of these whenever its name or colours change, and only link previews fetch them.
+    image.save(out, "PNG", optimize=False, compress_level=3)
     return out.getvalue()
 
 

@@ -181,14 +181,16 @@ _WORK: tuple[Renderer, list[Output], Staging] | None = None
 
 
 def _chunks(count: int, workers: int, most: int) -> list[range]:
-    """Return the indexes of `count` items in shares of at most about `most`, each taking
-    every so many items in turn, so that each gets a fair mix of cheap and costly ones.
+    """Return the indexes of `count` items in runs of at most about `most`.
 
     Small shares keep the progress bar moving and let a build stop soon after a worker finds
-    an error: the shares already started are finished first.
+    an error: the shares already started are finished first. Each is a run of neighbours in
+    the plan, a few champions' outputs whole: what a worker works out for a champion (its
+    QR code, its merge fields) serves all of them.
     """
     shares = min(count, max(workers * 8, -(-count // most)))
-    return [range(i, count, shares) for i in range(shares)]
+    size = -(-count // shares) if count else 1
+    return [range(i, min(i + size, count)) for i in range(0, count, size)]
 
 
 def _render_chunk(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import io
 import logging
 import os
 import re
@@ -13,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import segno
+from PIL import Image
 
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
@@ -53,6 +56,7 @@ def paper(name: str) -> Paper:
 
 
 @functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)
 def qr_data_uri(url: str) -> str:
     """Return a QR code for `url` as a PNG data URI, eight pixels per module.
 
@@ -62,7 +66,16 @@ def qr_data_uri(url: str) -> str:
     code as an SVG path.
     """
     # Medium error correction survives a scuffed window sign.
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=8, border=4)
+    code = segno.make(url, error="m", micro=False)
+    size = code.symbol_size(scale=1, border=4)[0]
+    modules = bytes(0 if dark else 255 for row in code.matrix_iter(border=4) for dark in row)
+    # Eight-bit grey, which WeasyPrint embeds as it is: a one-bit image it would convert to
+    # colour and compress twice more for each PDF.
+    image = Image.frombytes("L", (size, size), modules)
+    image = image.resize((size * 8, size * 8), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def name_size(name: str) -> int:

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import segno
-from PIL import Image
-
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
 
@@ -65,6 +62,10 @@ def qr_data_uri(url: str) -> str:
     blurs only the edge of each square), and a PNG is drawn many times faster than the same
     code as an SVG path.
     """
+    # Imported here: a build that makes no QR code starts faster without them.
+    import segno
+    from PIL import Image
+
     # Medium error correction survives a scuffed window sign.
     code = segno.make(url, error="m", micro=False)
     size = code.symbol_size(scale=1, border=4)[0]

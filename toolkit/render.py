@@ -9,11 +9,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
-from PIL import Image
 
 from toolkit import markup, merge
 from toolkit.errors import Problem
@@ -37,7 +36,6 @@ from toolkit.recent import version
 from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
 from toolkit.settings import Settings
-from toolkit.shareimage import Card, draw, load_logo
 from toolkit.site import Site
 from toolkit.templates import (
     contrast,
@@ -46,6 +44,9 @@ from toolkit.templates import (
     make_environment,
     render_template,
 )
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 GENERIC = {
     "name": "[Organization name]",
@@ -406,6 +407,9 @@ class Renderer:
             event = merged.event
             when = " · ".join(x for x in (event.date, event.place) if x) if event else ""
             lines = tuple(x for x in (place, when or campaign.date) if x)
+        # Pillow takes a while to import: a build that draws no share image does without it.
+        from toolkit.shareimage import Card, draw
+
         fonts = self._font_file
         card = Card(
             kicker=campaign.name,
@@ -444,6 +448,8 @@ class Renderer:
 
     def _logo_pixels(self, path: Path) -> Image.Image | None:
         """Return a logo in pixels for share images; an SVG is drawn once per build."""
+        from toolkit.shareimage import load_logo
+
         with self._lock:
             if path not in self._logo_cache:
                 self._logo_cache[path] = load_logo(path)

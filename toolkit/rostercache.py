@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -115,5 +116,6 @@ _READERS: dict[str, Any] = {
     "datetime": dt.datetime.fromisoformat,
     "date": dt.date.fromisoformat,
     "time": dt.time.fromisoformat,
-    "path": PurePosixPath,
+    # Every champion of a file names that file: one path object serves them all.
+    "path": functools.lru_cache(maxsize=4096)(PurePosixPath),
 }

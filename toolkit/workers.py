@@ -8,11 +8,9 @@ would stop the server with it. So each worker first puts its signal handling bac
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 Task = TypeVar("Task")
@@ -21,7 +19,7 @@ Result = TypeVar("Result")
 
 def can_fork() -> bool:
     """Return whether work can go to forked processes here."""
-    return "fork" in mp.get_all_start_methods()
+    return hasattr(os, "fork")
 
 
 def cores() -> int:
@@ -39,7 +37,11 @@ def in_workers(
     """Yield `work(task)` for every task, as each finishes, from `workers` forked processes
     that first run `setup(*args)`. An error in a worker is raised here; a worker that dies
     (out of memory, say) is an error too, rather than a build that waits for ever."""
-    context = mp.get_context("fork")
+    # Imported here: most rebuilds make too little to need another process.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(setup, args)) as pool:
         futures = [pool.submit(work, task) for task in tasks]
         try:

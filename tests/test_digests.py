@@ -29,6 +29,9 @@ EDITS = {
     "roster entry": lambda p: edit(
         p / "content/champions/east.yaml", "Courthouse Square", "City Park"
     ),
+    "champion city": lambda p: edit(
+        p / "content/champions/east.yaml", "city: Riverside\n", "city: Ames\n"
+    ),
     "champion region": lambda p: edit(
         p / "content/champions/east.yaml", "region: Minnesota", "region: Iowa"
     ),
@@ -139,8 +142,63 @@ def test_an_entry_edit_remakes_one_sitemap_of_an_index(project, run_toolkit, tmp
     again = run_toolkit("build", source, "-o", output, "--no-print")
     assert again.exit_code == 0, again.stderr
     remade = {name for name, inode in before.items() if (output / name).stat().st_ino != inode}
-    assert len(remade) == 2 and "sitemap.xml" in remade, "the index and one sitemap"
+    # The index lists the same sitemaps: only the one listing the edited champion is remade.
+    assert len(remade) == 1 and "sitemap.xml" not in remade, remade
     clean = tmp_path / "clean"
     shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
     assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
     assert snapshot(output) == snapshot(clean)
+
+
+def test_an_edit_the_directory_does_not_show_leaves_it_as_it_was(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    listing = ("champions/index.html", "index.html", "sitemap.xml")
+    inodes = {path: (output / path).stat().st_ino for path in listing}
+    # The event's place is on the champion's own pages only.
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert {path: (output / path).stat().st_ino for path in listing} == inodes
+    assert "City Park" in (output / "champions/riverside-chamber/index.html").read_text()
+    # The city is listed in the directory.
+    edit(source / "content/champions/east.yaml", "city: Riverside\n", "city: Ames\n")
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert (output / "champions/index.html").stat().st_ino != inodes["champions/index.html"]
+    assert "Ames" in (output / "champions/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new"),
+    [
+        ("page.html", "<article", "<p>{{ champion_count }}</p><article"),
+        ("microsite.html", "{{ other.name }}</a>", "{{ other.name }}, {{ other.city }}</a>"),
+    ],
+)
+def test_a_theme_sees_the_roster_only_where_a_page_is_made_from_it(
+    template, old, new, project, run_toolkit, tmp_path
+):
+    """A page is made again only when what it is made from changes: a theme that shows more
+    of the roster than that is told so, rather than left showing what was true the last time
+    the page happened to be made."""
+    source = project("campaign")
+    templates = source / "themes/default/templates"
+    templates.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "themes/default/templates" / template, templates)
+    edit(templates / template, old, new)
+    result = run_toolkit("build", source, "-o", tmp_path / "out", "--no-print")
+    assert result.exit_code == 1
+    assert f"themes/default/templates/{template}:" in result.stderr
+    assert "undefined" in result.stderr or "has no attribute" in result.stderr
+
+
+def test_a_page_laid_out_as_home_counts_the_champions(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    (source / "content/welcome.md").write_text("---\ntitle: Welcome\nlayout: home\n---\nHi.\n")
+    output = tmp_path / "out"
+    result = run_toolkit("build", source, "-o", output, "--no-print")
+    assert result.exit_code == 0, result.stderr
+    assert "5 local champions and counting" in (output / "welcome/index.html").read_text()
+    EDITS["deleted champion"](source)
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert "4 local champions and counting" in (output / "welcome/index.html").read_text()

@@ -10,7 +10,7 @@ from tests.conftest import write_files
 from toolkit import plan as plan_module
 from toolkit.errors import ToolkitError
 from toolkit.plan import (
-    ROSTER,
+    LISTING,
     SETTINGS,
     SITEMAP_KINDS,
     champion_key,
@@ -48,7 +48,7 @@ def test_each_output_names_its_inputs(plan):
     assert "content/kit/press-release.md" in piece.inputs
     assert SETTINGS in piece.inputs
     directory = plan.by_path["champions/index.html"]
-    assert ROSTER in directory.inputs
+    assert LISTING in directory.inputs
     about = plan.by_path["about/index.html"]
     assert champion_key("riverside-chamber") not in about.inputs
 
@@ -133,7 +133,7 @@ def test_a_site_of_more_addresses_than_one_sitemap_holds_gets_an_index(project, 
         assert sitemap.kind == "sitemap"
         # A part is remade when one of its champions changes, and only then.
         assert {champion_key(o.champion) for o in part if o.champion} <= set(sitemap.inputs)
-        assert ROSTER not in sitemap.inputs
+        assert LISTING not in sitemap.inputs
 
 
 def test_a_site_that_fits_one_sitemap_has_one(plan):

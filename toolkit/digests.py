@@ -19,9 +19,10 @@ from toolkit.pages import CONTENT_DIR
 from toolkit.plan import (
     FILES,
     KIT_PIECES,
+    LISTED,
+    LISTING,
     NAV,
     PROJECT_FILES,
-    ROSTER,
     SETTINGS,
     THEME,
     Output,
@@ -77,7 +78,7 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
                 if p.section == "site"
             ]
         ),
-        ROSTER: _hash(list(champions.values())),
+        LISTING: _hash([[getattr(c, name) for name in LISTED] for c in site.champions]),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
     }

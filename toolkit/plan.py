@@ -22,8 +22,11 @@ THEME = "theme"
 """Input key: the theme's templates."""
 NAV = "nav"
 """Input key: the titles and order of campaign pages (the navigation)."""
-ROSTER = "roster"
-"""Input key: the whole roster (directory, sitemap)."""
+LISTING = "listing"
+"""Input key: what a list of all champions shows of each (`LISTED`): the directory, the home
+page's count, the sitemap. Only outputs made from it see the roster as a whole."""
+LISTED = ("id", "name", "kind", "city", "region")
+"""What the directory shows of each champion; an edit to anything else leaves it as it is."""
 KIT_PIECES = "kit-pieces"
 """Input key: the titles, order, kinds and sizes of toolkit and print pieces."""
 FILES = "files"
@@ -188,7 +191,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         if partner and page.name == "":
             continue  # a partner's home page is their microsite
         home = home or (page if page.name == "" else None)
-        extra = (ROSTER,) if page.name == "" else ()
+        extra = (LISTING,) if _lists_champions(page) else ()
         outputs.append(
             Output(
                 path=page_output_path(page.url),
@@ -201,7 +204,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
     if partner:
         outputs.extend(_champion_outputs(site, site.champions_by_id[partner], prints, pdfs))
     elif home is None:
-        outputs.append(_generated("index.html", "page", settings, ROSTER))
+        outputs.append(_generated("index.html", "page", settings, LISTING))
     kit = () if partner else site.section("kit")
     if kit:
         outputs.append(_generated("kit/index.html", "kit-index", settings, *prints))
@@ -225,7 +228,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
                 inputs=(SETTINGS, THEME, *artwork),
             )
         )
-        outputs.append(_generated("champions/index.html", "directory", settings, ROSTER))
+        outputs.append(_generated("champions/index.html", "directory", settings, LISTING))
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
             outputs.extend(_champion_outputs(site, champion, prints, pdfs, kits))
@@ -255,7 +258,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         )
     outputs.extend(_sitemaps(outputs, settings))
     for path, kind in (("robots.txt", "robots"), ("404.html", "not-found")):
-        outputs.append(_generated(path, kind, settings, ROSTER))
+        outputs.append(_generated(path, kind, settings))
     return _checked(outputs)
 
 
@@ -282,8 +285,8 @@ def sitemap_part_path(number: int) -> str:
 def _sitemaps(outputs: list[Output], origin: Location) -> list[Output]:
     parts = sitemap_parts(outputs)
     if len(parts) == 1:
-        return [_generated("sitemap.xml", "sitemap", origin, ROSTER)]
-    made = [_generated("sitemap.xml", "sitemap-index", origin, ROSTER)]
+        return [_generated("sitemap.xml", "sitemap", origin, LISTING)]
+    made = [_generated("sitemap.xml", "sitemap-index", origin, LISTING)]
     for number, part in enumerate(parts, 1):
         # A part lists addresses: its champions' entries and its pages' files decide them.
         owners = dict.fromkeys(
@@ -293,6 +296,11 @@ def _sitemaps(outputs: list[Output], origin: Location) -> list[Output]:
         )
         made.append(_generated(sitemap_part_path(number), "sitemap", origin, *owners))
     return made
+
+
+def _lists_champions(page: Page) -> bool:
+    """Return whether a campaign page shows the roster as a whole (the home page's count)."""
+    return page.name == "" or page.layout == "home"
 
 
 def _generated(
@@ -307,7 +315,7 @@ def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Ou
     outputs = []
     home = next((p for p in site.section("site") if p.name == ""), None)
     if home is None or not site.translated(home, lang):
-        outputs.append(_generated(f"{lang}/index.html", "page", settings, ROSTER, lang=lang))
+        outputs.append(_generated(f"{lang}/index.html", "page", settings, LISTING, lang=lang))
     for page in (*site.section("site"), *site.section("kit")):
         if not site.translated(page, lang):
             continue
@@ -318,7 +326,11 @@ def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Ou
                 kind="page" if page.section == "site" else "kit",
                 origin=translation.source,
                 page=translation.path,
-                inputs=(*BASE, file_key(translation.path), *((ROSTER,) if not page.name else ())),
+                inputs=(
+                    *BASE,
+                    file_key(translation.path),
+                    *((LISTING,) if _lists_champions(translation) else ()),
+                ),
                 lang=lang,
             )
         )
@@ -327,7 +339,7 @@ def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Ou
             _generated(f"{lang}/kit/index.html", "kit-index", settings, *prints, lang=lang)
         )
     outputs.append(
-        _generated(f"{lang}/champions/index.html", "directory", settings, ROSTER, lang=lang)
+        _generated(f"{lang}/champions/index.html", "directory", settings, LISTING, lang=lang)
     )
     return outputs
 

@@ -22,6 +22,8 @@ from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date,
 from toolkit.messages import Translate, translator
 from toolkit.pages import CONTENT_DIR, Page
 from toolkit.plan import (
+    LISTED,
+    LISTING,
     Output,
     Plan,
     champion_url,
@@ -364,12 +366,13 @@ class Renderer:
         values["nearby"] = self._nearby(champion)
         return self._finish("microsite.html", values, champion)
 
-    def _nearby(self, champion: Champion, limit: int = 6) -> list[Champion]:
-        """Return other champions in the same region, for "nearby champions"."""
+    def _nearby(self, champion: Champion, limit: int = 6) -> list[dict[str, str]]:
+        """Return other champions in the same region, for "nearby champions": their id and
+        name, all that the region's input key stands for."""
         if not champion.region:
             return []
         same = self._by_region.get(champion.region, ())
-        return [c for c in same if c.id != champion.id][:limit]
+        return [{"id": c.id, "name": c.name} for c in same if c.id != champion.id][:limit]
 
     def _calendar(self, output: Output) -> str:
         champion = self.site.champions_by_id[output.champion or ""]
@@ -612,8 +615,15 @@ class Renderer:
             _("Champions"),
             _("Every local champion of {campaign}.").format(campaign=self._campaigns[lang].name),
         )
+        # Each champion as listed: what the `listing` input key stands for, and no more.
         values["groups"] = [
-            (region or _("Other places"), sorted(members, key=lambda c: c.name.lower()))
+            (
+                region or _("Other places"),
+                [
+                    {name: getattr(c, name) for name in (*LISTED, "kind_label")}
+                    for c in sorted(members, key=lambda c: c.name.lower())
+                ],
+            )
             for region, members in sorted(
                 self._by_region.items(), key=lambda kv: (not kv[0], kv[0].lower())
             )
@@ -664,7 +674,7 @@ class Renderer:
         depth = output.path.count("/")
         root = "../" * depth if depth else "./"
         lang = self._lang(output)
-        return {
+        values = {
             "campaign": self._campaigns[lang],
             "settings": self._settings[lang],
             "root": root,
@@ -681,7 +691,6 @@ class Renderer:
             "lang_home": "" if lang == self.default_lang or self.settings.partner else f"{lang}/",
             "kit_list": self._kit_list(lang),
             "kit_pieces": self.site.section("kit"),
-            "champion_count": len(self.site.champions),
             "share_image": self._absolute(
                 champion_url(self.site, champion.id) + "share.png"
                 if champion
@@ -694,6 +703,10 @@ class Renderer:
             "brand": None,
             "logo_url": None,
         }
+        if LISTING in output.inputs:
+            # Only pages made from the listing see it: no other is made again when one joins.
+            values["champion_count"] = len(self.site.champions)
+        return values
 
     def _kit_list(self, lang: str) -> list[dict[str, str]]:
         """Return the campaign-wide toolkit pieces in `lang`: title and address."""

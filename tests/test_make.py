@@ -82,3 +82,17 @@ def test_only_changed_files_are_written_into_the_previous_output(project, tmp_pa
     assert (out / "guides/faq/index.html").stat().st_ino == untouched
     assert report.unchanged > 0
     assert not (tmp_path / ".out.staging").exists()
+
+
+def test_progress_moves_to_the_end_without_a_call_for_every_output(project, tmp_path):
+    told: list[tuple[int, int]] = []
+    report = build.run(project("campaign"), tmp_path / "out", lambda *seen: told.append(seen))
+    total = report.files - 1  # every output but the folder's marker
+    assert told[-1] == (total, total)
+    assert [done for done, _ in told] == sorted({done for done, _ in told})
+    counter = make._Counter(100_000, lambda *seen: told.append(seen))
+    told.clear()
+    for _ in range(100_000):
+        counter.step()
+    assert told[-1] == (100_000, 100_000)
+    assert 200 <= len(told) <= 201

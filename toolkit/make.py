@@ -328,12 +328,18 @@ def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
 
 
 class _Counter:
+    """Counts outputs done, and tells `progress` about every two-hundredth of them: a bar
+    drawn again for each of a hundred thousand outputs kept would slow a rebuild by a sixth."""
+
     def __init__(self, total: int, progress: Progress | None) -> None:
         self.total, self.done, self.progress = total, 0, progress
+        self.stride = max(1, total // 200)
+        self.next = self.stride
 
     def step(self) -> None:
         self.done += 1
-        if self.progress is not None:
+        if self.progress is not None and (self.done >= self.next or self.done == self.total):
+            self.next = self.done + self.stride
             self.progress(self.done, self.total)
 
 

@@ -8,12 +8,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from toolkit.digests import input_digests, output_digest
 from toolkit.errors import Problem, Problems, ToolkitError
-from toolkit.output import Patch, Staging
+from toolkit.output import Patch, Staging, plain_file
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import PdfCache, PdfMaker, cache_key
@@ -71,23 +71,19 @@ def make(
     cache = PdfCache(site.project)
     step = _Counter(len(plan.outputs), progress).step
     try:
+        checked = _checked(plan.outputs, digests, outputs, folder)
         # PDFs first: the microsites list each PDF's page count.
-        prints = [item for item in plan.outputs if item.kind == "pdf"]
         remake = []
-        for item in prints:
-            digest = output_digest(item, digests)
-            if _keep(item, digest, outputs, folder, staging, made):
-                renderer.page_counts[item.path] = made[item.path][1]
-                step()
-            else:
-                remake.append((item, digest))
         pending: list[tuple[Output, str | None]] = []
-        for item in plan.outputs:
-            if item.kind == "pdf":
-                continue
-            digest = output_digest(item, digests)
-            if _keep(item, digest, outputs, folder, staging, made):
+        for item, (digest, same) in zip(plan.outputs, checked, strict=True):
+            if same:
+                staging.keep(item.path)
+                made[item.path] = outputs[item.path]
+                if item.kind == "pdf":
+                    renderer.page_counts[item.path] = outputs[item.path][1]
                 step()
+            elif item.kind == "pdf":
+                remake.append((item, digest))
             elif item.file is not None:
                 staging.copy(item.path, item.file)
                 made[item.path] = [digest, None]
@@ -112,14 +108,15 @@ def make(
         staging.discard()
         raise
     warnings = (*site.warnings, *found.items)
+    prints = sum(1 for item in plan.outputs if item.kind == "pdf")
     report = Report(
         output=dest,
         pages=sum(1 for o in plan.outputs if o.path.endswith(".html") and o.kind != "alias"),
         champions=len(site.champions),
         files=len(plan.outputs) + 1,
         seconds=time.perf_counter() - started,
-        pdfs=len(prints),
-        pdfs_reused=len(prints) - len(remake) + reused,
+        pdfs=prints,
+        pdfs_reused=prints - len(remake) + reused,
         unchanged=len(staging.linked),
         warnings=warnings,
     )
@@ -216,23 +213,68 @@ class _Failed(Exception):
         super().__init__(list(problems))
 
 
-def _keep(
-    item: Output,
-    digest: str | None,
-    previous: dict[str, list],
-    folder: str,
-    staging: Staging,
-    made: dict[str, list],
-) -> bool:
-    """Take an output (in `folder`) from the previous build when nothing it is made from has
-    changed."""
-    before = previous.get(item.path)
-    if digest is None or before is None or before[0] != digest:
-        return False
-    if not staging.link(item.path, os.path.join(folder, item.path)):
-        return False
-    made[item.path] = before
-    return True
+_CHECK_IN_WORKERS_FROM = 20_000
+"""From this many outputs, they are checked against the last build by one process per core."""
+
+
+def _checked(
+    outputs: Sequence[Output], digests: Mapping[str, str], previous: dict[str, list], folder: str
+) -> list[tuple[str | None, bool]]:
+    """Return each output's digest, and whether the last build's file (in `folder`) can stay
+    as it is: made from the same inputs, and still there, a plain file."""
+    if not previous:
+        return [(output_digest(item, digests), False) for item in outputs]
+    workers = cores()
+    if len(outputs) < _CHECK_IN_WORKERS_FROM or workers < 2:
+        return _check_some(outputs, digests, previous, folder)
+    global _CHECK
+    _CHECK = (outputs, digests, previous, folder)
+    shares = _chunks(len(outputs), workers, 10_000)
+    try:
+        parts = {
+            start: (same, changed)
+            for start, same, changed in in_workers(_check_share, shares, workers)
+        }
+    finally:
+        _CHECK = None
+    results: list[tuple[str | None, bool]] = []
+    for share in shares:
+        same, changed = parts[share.start]
+        for index, kept in zip(share, same, strict=True):
+            results.append(
+                (previous[outputs[index].path][0], True) if kept else (changed[index], False)
+            )
+    return results
+
+
+_CHECK: tuple[Sequence[Output], Mapping[str, str], dict[str, list], str] | None = None
+
+
+def _check_share(share: range) -> tuple[int, bytes, dict[int, str | None]]:
+    """Check a share in a worker; send back which stay, and the digests of the others only
+    (those of the outputs that stay are the last build's)."""
+    assert _CHECK is not None
+    outputs, digests, previous, folder = _CHECK
+    results = _check_some(outputs[share.start : share.stop], digests, previous, folder)
+    changed = {i: d for i, (d, same) in zip(share, results, strict=True) if not same}
+    return share.start, bytes(same for _, same in results), changed
+
+
+def _check_some(
+    outputs: Sequence[Output], digests: Mapping[str, str], previous: dict[str, list], folder: str
+) -> list[tuple[str | None, bool]]:
+    results = []
+    for item in outputs:
+        digest = output_digest(item, digests)
+        before = previous.get(item.path)
+        same = (
+            digest is not None
+            and before is not None
+            and before[0] == digest
+            and plain_file(os.path.join(folder, item.path))
+        )
+        results.append((digest, same))
+    return results
 
 
 def make_pdfs(

@@ -84,21 +84,10 @@ class Staging:
                 Location(PurePosixPath(relative)), f"cannot copy {source}: {exc}"
             ) from None
 
-    def link(self, relative: str, previous: Path | str) -> bool:
-        """Take a file from the previous build as it is; return False if it is not there."""
-        if not _plain_file(previous):
-            return False
-        target = self.path_for(relative)
-        try:
-            # A hard link costs no copying; the old build's folder is deleted after the swap.
-            os.link(previous, target)
-        except OSError:
-            try:
-                shutil.copyfile(previous, target)
-            except OSError:
-                return False
-        self.linked.append(relative)
-        return True
+    def keep(self, relative: str) -> None:
+        """Take the last build's file at `relative` as it is: only a `Patch` of that build has
+        one."""
+        raise ToolkitError.at(Location(PurePosixPath(relative)), "no earlier build to keep from")
 
     def publish(self) -> None:
         """Swap the staged build in for the destination."""
@@ -128,12 +117,9 @@ class Patch(Staging):
         super().__init__(dest)
         self._stale = tuple(stale)
 
-    def link(self, relative: str, previous: Path | str) -> bool:
-        """Keep the destination's file as it is; return False if it is not there."""
-        if not _plain_file(previous):
-            return False
+    def keep(self, relative: str) -> None:
+        """Leave the destination's file at `relative` as it is (the build has seen it there)."""
         self.linked.append(relative)
-        return True
 
     def publish(self) -> None:
         """Move the staged files into the destination and remove the stale ones."""
@@ -159,7 +145,7 @@ class Patch(Staging):
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _plain_file(path: Path | str) -> bool:
+def plain_file(path: Path | str) -> bool:
     """Return whether `path` is a file and not a link (one system call: thousands are asked)."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS = [
-    {"errors", "resources", "recent", "workers"},
+    {"errors", "resources", "recent", "scan", "workers"},
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},

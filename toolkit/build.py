@@ -10,6 +10,7 @@ from pathlib import Path
 
 from toolkit import state
 from toolkit.output import check_destination
+from toolkit.scan import scan
 from toolkit.settings import load_settings
 from toolkit.state import Report
 
@@ -59,7 +60,8 @@ def run(
     dest = output_folder_of(project, settings.output, output)
     check_destination(project, dest)
     previous = state.load_state(project, dest)
-    fingerprint = state.fingerprint(project, dest, pdfs=pdfs, kits=kits)
+    seen = scan(project)
+    fingerprint = state.fingerprint(seen, dest, pdfs=pdfs, kits=kits)
     if previous.get("fingerprint") == fingerprint and state.intact(dest, previous):
         # Not one file of the project changed since the last build into `dest`.
         summary = previous["summary"]
@@ -77,6 +79,4 @@ def run(
     # Imported only when something is to be made: a build with nothing to do starts fast.
     from toolkit.make import make
 
-    return make(
-        project, dest, previous, fingerprint, progress, pdfs=pdfs, kits=kits, started=started
-    )
+    return make(seen, dest, previous, fingerprint, progress, pdfs=pdfs, kits=kits, started=started)

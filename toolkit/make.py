@@ -19,6 +19,7 @@ from toolkit.plan import Output, Plan, make_plan
 from toolkit.printkit import PdfCache, PdfMaker, cache_key
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
+from toolkit.scan import Scan
 from toolkit.site import Site, load_site
 from toolkit.state import Report, problem, record, save_state
 from toolkit.workers import can_fork, cores, in_workers
@@ -35,7 +36,7 @@ def plan_site(site: Site, *, pdfs: bool = True, kits: bool = True) -> Plan:
 
 
 def make(
-    project: Path,
+    seen: Scan,
     dest: Path,
     previous: dict,
     fingerprint: str,
@@ -45,14 +46,16 @@ def make(
     kits: bool,
     started: float,
 ) -> Report:
-    """Build `project` into `dest`, taking from `previous` (the last build's state) what did
-    not change; on any error `dest` is left exactly as it was."""
+    """Build the project `seen` into `dest`, taking from `previous` (the last build's state)
+    what did not change; on any error `dest` is left exactly as it was."""
+    project = seen.project
     site = load_site(
         project,
         lambda settings: (
             JsonPageCache(project, settings.languages),
             JsonRosterCache(project, settings.languages),
         ),
+        seen,
     )
     plan = plan_site(site, pdfs=pdfs, kits=kits)
     renderer = Renderer(site, plan, previous.get("theme"))

@@ -18,6 +18,7 @@ from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.fields import Fields
 from toolkit.frontmatter import split
 from toolkit.roster import KINDS
+from toolkit.scan import Scan, scan
 from toolkit.settings import PAPER_SIZES
 from toolkit.slugs import slugify
 from toolkit.workers import cores, in_workers
@@ -147,23 +148,21 @@ _KEYS = (
 )
 
 
-def page_files(project: Path) -> list[tuple[PurePosixPath, os.stat_result]]:
+def page_files(seen: Scan) -> list[tuple[PurePosixPath, os.stat_result]]:
     """Return every Markdown file under `content/` (relative to the project, with what a stat
     of it says), in a stable order; names starting with `.` or `_` are left out."""
-    content = project / CONTENT_DIR
     found = []
-    for folder, dirs, files in os.walk(content):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        here = PurePosixPath(CONTENT_DIR, Path(folder).relative_to(content).as_posix())
-        for name in files:
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                try:
-                    info = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue  # a link that leads nowhere
-                if stat.S_ISREG(info.st_mode):
-                    found.append((here / name, info))
-    return sorted(found, key=lambda entry: entry[0].parts)
+    for path, info in seen.files:
+        if not path.endswith(".md") or not path.startswith(_CONTENT_PREFIX) or info is None:
+            continue  # not a page, or a link that leads nowhere
+        parts = path.split("/")
+        if stat.S_ISREG(info.st_mode) and not any(p.startswith((".", "_")) for p in parts[1:]):
+            found.append((parts, path, info))
+    found.sort(key=lambda entry: entry[0])
+    return [(PurePosixPath(path), info) for _, path, info in found]
+
+
+_CONTENT_PREFIX = f"{CONTENT_DIR}/"
 
 
 class PageCache(Protocol):
@@ -185,18 +184,20 @@ def load_pages(
     languages: tuple[str, ...] = ("en",),
     problems: Problems | None = None,
     cache: PageCache | None = None,
+    seen: Scan | None = None,
 ) -> tuple[Page, ...]:
     """Read every page under `content/`, drafts and translations included, all problems at once.
 
     `languages` are the campaign's; the first is the language of files without a code.
     Problems go into `problems` when given (warnings included); otherwise errors are raised.
     Pages whose file did not change are taken from `cache`, and pages read are kept there.
+    `seen` is the build's look at the project's files, if it has one.
     """
     own = problems is None
     problems = Problems() if problems is None else problems
     files = [
         (path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-        for path, info in page_files(project)
+        for path, info in page_files(seen or scan(project))
     ]
     kept: dict[PurePosixPath, Page] = {}
     unread: list[PurePosixPath] = []

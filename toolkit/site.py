@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -12,6 +11,7 @@ from toolkit.errors import Location, Problem, Problems, ToolkitError
 from toolkit.messages import load_messages
 from toolkit.pages import CONTENT_DIR, Page, PageCache, load_pages
 from toolkit.roster import ROSTER_DIR, Champion, RosterCache, load_roster
+from toolkit.scan import Scan, scan
 from toolkit.settings import Settings, load_settings
 from toolkit.themes import Theme, load_theme
 
@@ -71,22 +71,24 @@ class Site:
 def load_site(
     project: Path,
     cache: Callable[[Settings], tuple[PageCache, RosterCache]] | None = None,
+    seen: Scan | None = None,
 ) -> Site:
     """Load and validate the settings, pages, rosters, assets and theme of `project`.
 
     `cache`, given the settings, returns where the pages and champions read by an earlier
-    build are kept.
+    build are kept; `seen` is the build's look at the project's files, if it has one.
     """
     project = project.resolve()
     settings = load_settings(project)
+    seen = seen or scan(project)
     problems = Problems()
-    problems.extend(links_out_of(project))
+    problems.extend(links_out_of(seen))
     # Nothing is read through a link that leads out of the project.
     problems.raise_if_errors()
     pages: tuple[Page, ...] = ()
     champions: tuple[Champion, ...] = ()
     page_cache, roster_cache = cache(settings) if cache is not None else (None, None)
-    pages = load_pages(project, settings.languages, problems, page_cache)
+    pages = load_pages(project, settings.languages, problems, page_cache, seen)
     champions = load_roster(project, settings.languages, problems, roster_cache)
     theme = None
     try:
@@ -99,7 +101,7 @@ def load_site(
             settings.source, f"`partner: {partner}` names no champion in content/champions/"
         )
     messages = load_messages(theme, settings.languages, project, problems) if theme else {}
-    assets = find_assets(project, problems)
+    assets = find_assets(seen, problems)
     _check_image(settings.image, settings.source, assets, problems)
     problems.raise_if_errors()
     assert theme is not None
@@ -118,57 +120,44 @@ def load_site(
     )
 
 
-def find_assets(project: Path, problems: Problems) -> tuple[PurePosixPath, ...]:
+def find_assets(seen: Scan, problems: Problems) -> tuple[PurePosixPath, ...]:
     """Return every file under `content/` that is published as it is."""
-    content = project / CONTENT_DIR
-    if not content.is_dir():
-        return ()
     found = []
-    for folder, dirs, files in os.walk(content, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not _private(d))
-        here = Path(folder)
-        for name in sorted(files):
-            if _private(name) or name.endswith(".md"):
-                continue
-            if name.endswith(CONFLICT_SUFFIX):
-                # Left by `toolkit update`: never published, and not to be forgotten.
+    for path, _ in seen.files:
+        parts = path.split("/")
+        if parts[0] != CONTENT_DIR.name or any(_private(p) for p in parts[1:]):
+            continue
+        name = parts[-1]
+        if name.endswith(".md"):
+            continue
+        relative = PurePosixPath(*parts[1:])
+        if name.endswith(CONFLICT_SUFFIX):
+            # Left by `toolkit update`: never published, and not to be forgotten.
+            problems.warning(
+                Location(CONTENT_DIR / relative),
+                "unresolved update conflict: merge it into "
+                f"{name.removesuffix(CONFLICT_SUFFIX)} by hand, then delete it",
+            )
+            continue
+        if relative.parts[0] == ROSTER_DIR.name and relative.suffix in (".yaml", ".yml"):
+            # Never published: a roster holds contact details.
+            if relative.parent != PurePosixPath(ROSTER_DIR.name):
                 problems.warning(
-                    Location(
-                        CONTENT_DIR / PurePosixPath(here.relative_to(content).as_posix()) / name
-                    ),
-                    "unresolved update conflict: merge it into "
-                    f"{name.removesuffix(CONFLICT_SUFFIX)} by hand, then delete it",
+                    Location(CONTENT_DIR / relative),
+                    f"not read as a roster: roster files go directly in {ROSTER_DIR}/",
                 )
-                continue
-            file = here / name
-            relative = PurePosixPath(file.relative_to(content).as_posix())
-            if relative.parts[0] == ROSTER_DIR.name and file.suffix in (".yaml", ".yml"):
-                # Never published: a roster holds contact details.
-                if relative.parent != PurePosixPath(ROSTER_DIR.name):
-                    problems.warning(
-                        Location(CONTENT_DIR / relative),
-                        f"not read as a roster: roster files go directly in {ROSTER_DIR}/",
-                    )
-                continue
-            found.append(relative)
+            continue
+        found.append(relative)
     return tuple(found)
 
 
-def links_out_of(project: Path) -> list[Problem]:
+def links_out_of(seen: Scan) -> list[Problem]:
     """Return an error for each link in content/ or themes/ that leads out of the project."""
-    problems = []
-    for top in ("content", "themes"):
-        for folder, dirs, files in os.walk(project / top, followlinks=False):
-            for name in (*dirs, *files):
-                if not os.path.islink(os.path.join(folder, name)):
-                    continue
-                path = Path(folder) / name
-                if not path.resolve().is_relative_to(project):
-                    shown = PurePosixPath(path.relative_to(project).as_posix())
-                    problems.append(
-                        Problem(Location(shown), "symbolic link leads out of the project")
-                    )
-    return problems
+    return [
+        Problem(Location(PurePosixPath(link)), "symbolic link leads out of the project")
+        for link in seen.links
+        if not (seen.project / link).resolve().is_relative_to(seen.project)
+    ]
 
 
 def _private(name: str) -> bool:

@@ -14,6 +14,7 @@ from toolkit.errors import Location, Problem
 from toolkit.output import MARKER
 from toolkit.recent import recent
 from toolkit.resources import builtin_theme
+from toolkit.scan import Scan
 
 STATE_FOLDER = ".toolkit-cache"
 
@@ -57,26 +58,33 @@ def intact(dest: Path, state: dict) -> bool:
     return all(os.path.isfile(os.path.join(folder, path)) for path in state.get("outputs", {}))
 
 
-def fingerprint(project: Path, dest: Path, *, pdfs: bool, kits: bool) -> str:
-    """Return a digest of every file a build of `project` reads, and of how it is built."""
+def fingerprint(seen: Scan, dest: Path, *, pdfs: bool, kits: bool) -> str:
+    """Return a digest of every file a build of the project `seen` reads, and of how it is
+    built."""
     digest = hashlib.sha256(repr((__version__, str(dest), pdfs, kits)).encode("utf-8"))
-    folders = [project / "content", project / "themes", builtin_theme()]
     # A file's size, change time and inode change whenever it is saved: reading thousands of
     # files to learn that none changed would cost more than the rest of a no-change build.
+    others = [str(seen.project / "toolkit.yaml"), *_files([builtin_theme()])]
     newest = 0
-    for file in [str(project / "toolkit.yaml"), *_files(folders)]:
-        try:
-            info = os.stat(file)
-            seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    for file, info in [*seen.files, *((file, _stat(file)) for file in others)]:
+        if info is None:
+            stamp = "-"
+        else:
+            stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
             newest = max(newest, info.st_mtime_ns)
-        except OSError:
-            seen = None
-        digest.update(repr((file, seen)).encode("utf-8", "surrogateescape"))
+        digest.update(f"{file}\0{stamp}\0".encode("utf-8", "surrogateescape"))
     if recent(newest):
         # A file saved a moment ago could be saved again unseen (same size, same clock tick):
         # such a fingerprint matches no other, so the next build looks at the files themselves.
         digest.update(str(time.time_ns()).encode())
     return digest.hexdigest()
+
+
+def _stat(file: str) -> os.stat_result | None:
+    try:
+        return os.stat(file)
+    except OSError:
+        return None
 
 
 def _files(folders: list[Path]) -> list[str]:

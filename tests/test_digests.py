@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import snapshot
-from toolkit import plan
+from toolkit import digests, plan, state
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -44,6 +44,9 @@ EDITS = {
         or edit(p / "themes/default/templates/page.html", "<article", '<article data-x="1"')
     ),
     "settings": lambda p: edit(p / "toolkit.yaml", "Every street, one day.", "One day."),
+    "page date": lambda p: edit(
+        p / "content/about.md", "order: 10\n", "order: 10\ndate: 2026-11-02\n"
+    ),
     "asset": lambda p: edit(p / "content/images/map.svg", "#eee", "#ddd"),
     "deleted page": lambda p: (p / "content/kit/proclamation.md").unlink(),
     "deleted champion": lambda p: edit(
@@ -202,3 +205,35 @@ def test_a_page_laid_out_as_home_counts_the_champions(project, run_toolkit, tmp_
     EDITS["deleted champion"](source)
     assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
     assert "4 local champions and counting" in (output / "welcome/index.html").read_text()
+
+
+def test_a_build_with_pdfs_after_one_without_equals_a_clean_one(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    output = tmp_path / "incremental"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    assert run_toolkit("build", source, "-o", output).exit_code == 0
+    # The microsites and print previews now link their PDFs, with page counts.
+    assert ".pdf" in (output / "champions/riverside-chamber/index.html").read_text()
+    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
+    assert run_toolkit("build", source, "-o", tmp_path / "clean").exit_code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_a_new_format_makes_every_output_again(project, run_toolkit, tmp_path, monkeypatch):
+    source = project("campaign")
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    # As a new version of toolkit that draws something differently would.
+    monkeypatch.setattr(digests, "FORMAT", digests.FORMAT + 1)
+    monkeypatch.setattr(state, "FORMAT", state.FORMAT + 1)
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+    assert again.exit_code == 0
+    assert "unchanged" not in again.output
+
+
+def test_a_kit_piece_laid_out_as_home_builds(project, run_toolkit, tmp_path):
+    source = project("campaign")
+    piece = source / "content/kit/social-posts.md"
+    piece.write_text("---\nlayout: home\n---\n" + piece.read_text().split("---\n", 2)[-1])
+    result = run_toolkit("build", source, "-o", tmp_path / "out", "--no-print")
+    assert result.exit_code == 0, result.stderr

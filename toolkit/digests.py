@@ -13,15 +13,17 @@ import os
 from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 
-from toolkit import __version__
+from toolkit import FORMAT, __version__
 from toolkit.errors import Location
 from toolkit.pages import CONTENT_DIR
 from toolkit.plan import (
+    DATES,
     FILES,
     KIT_PIECES,
     LISTED,
     LISTING,
     NAV,
+    PDFS,
     PROJECT_FILES,
     SETTINGS,
     THEME,
@@ -55,8 +57,11 @@ def _is_roster(project: Path, path: str) -> bool:
     return folder == str(project / ROSTER_DIR) and name.endswith((".yaml", ".yml"))
 
 
-def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapping[str, str]:
-    """Return a digest for every input key the plan of `site` can name.
+def input_digests(
+    site: Site, wanted: Container[str] = (PROJECT_FILES,), *, pdfs: bool = True
+) -> Mapping[str, str]:
+    """Return a digest for every input key the plan of `site` (with or without `pdfs`) can
+    name.
 
     The digest of every project file (which costs a look at each) is made only if `wanted`.
     """
@@ -81,6 +86,8 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
         LISTING: _hash([[getattr(c, name) for name in LISTED] for c in site.champions]),
         KIT_PIECES: _hash(pieces),
         FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
+        DATES: _hash([(p.path, p.date) for p in site.pages]),
+        PDFS: _hash(pdfs),
     }
     if PROJECT_FILES in wanted:
         # A kit carries every file but the rosters: its own entry is its champion's key, so one
@@ -110,7 +117,7 @@ def input_digests(site: Site, wanted: Container[str] = (PROJECT_FILES,)) -> Mapp
 def output_digest(output: Output, inputs: Mapping[str, str]) -> str | None:
     """Return the digest of one output, or None when an input has none (always remake it)."""
     # A campaign has a hundred thousand outputs: their digests are joined text, not reprs.
-    parts = [__version__, output.kind, output.path, output.size or ""]
+    parts = [__version__, str(FORMAT), output.kind, output.path, output.size or ""]
     for key in output.inputs:
         digest = inputs.get(key)
         if digest is None:

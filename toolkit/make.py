@@ -64,7 +64,7 @@ def make(
         for path, (key, problems) in previous.get("pages", {}).items()
     }
     found = Problems()
-    digests = input_digests(site, {key for item in plan.outputs for key in item.inputs})
+    digests = input_digests(site, {key for item in plan.outputs for key in item.inputs}, pdfs=pdfs)
     outputs: dict[str, list] = previous.get("outputs", {})
     planned = plan.by_path
     stale = [p for p in outputs if p not in planned]

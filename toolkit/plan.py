@@ -26,6 +26,10 @@ LISTING = "listing"
 """Input key: what a list of all champions shows of each (`LISTED`): the directory, the home
 page's count, the sitemap. Only outputs made from it see the roster as a whole."""
 LISTED = ("id", "name", "kind", "city", "region")
+DATES = "dates"
+"""Input key: each page's `date` (the sitemap's `lastmod`)."""
+PDFS = "pdfs"
+"""Input key: whether the build makes PDFs; a page that lists a print kit links them only then."""
 """What the directory shows of each champion; an edit to anything else leaves it as it is."""
 KIT_PIECES = "kit-pieces"
 """Input key: the titles, order, kinds and sizes of toolkit and print pieces."""
@@ -156,7 +160,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
             Output(
                 path=f"{folder}{piece.name}/index.html",
                 kind="print-preview",
-                inputs=(*BASE, *who, file_key(piece.path)),
+                inputs=(*BASE, PDFS, *who, file_key(piece.path)),
                 **common,
             )
         )
@@ -207,7 +211,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         outputs.append(_generated("index.html", "page", settings, LISTING))
     kit = () if partner else site.section("kit")
     if kit:
-        outputs.append(_generated("kit/index.html", "kit-index", settings, *prints))
+        outputs.append(_generated("kit/index.html", "kit-index", settings, PDFS, *prints))
     for page in kit:
         outputs.append(
             Output(
@@ -285,22 +289,19 @@ def sitemap_part_path(number: int) -> str:
 def _sitemaps(outputs: list[Output], origin: Location) -> list[Output]:
     parts = sitemap_parts(outputs)
     if len(parts) == 1:
-        return [_generated("sitemap.xml", "sitemap", origin, LISTING)]
+        return [_generated("sitemap.xml", "sitemap", origin, LISTING, DATES)]
     made = [_generated("sitemap.xml", "sitemap-index", origin, LISTING)]
     for number, part in enumerate(parts, 1):
-        # A part lists addresses: its champions' entries and its pages' files decide them.
-        owners = dict.fromkeys(
-            champion_key(o.champion) if o.champion else file_key(o.page)
-            for o in part
-            if o.champion or o.page
-        )
-        made.append(_generated(sitemap_part_path(number), "sitemap", origin, *owners))
+        # A part lists addresses: its champions' entries decide theirs, and pages have dates.
+        owners = dict.fromkeys(champion_key(o.champion) for o in part if o.champion)
+        dates = (DATES,) if any(o.champion is None for o in part) else ()
+        made.append(_generated(sitemap_part_path(number), "sitemap", origin, *dates, *owners))
     return made
 
 
 def _lists_champions(page: Page) -> bool:
     """Return whether a campaign page shows the roster as a whole (the home page's count)."""
-    return page.name == "" or page.layout == "home"
+    return page.section == "site" and (page.name == "" or page.layout == "home")
 
 
 def _generated(
@@ -336,7 +337,7 @@ def _language_outputs(site: Site, lang: str, prints: tuple[str, ...]) -> list[Ou
         )
     if site.section("kit"):
         outputs.append(
-            _generated(f"{lang}/kit/index.html", "kit-index", settings, *prints, lang=lang)
+            _generated(f"{lang}/kit/index.html", "kit-index", settings, PDFS, *prints, lang=lang)
         )
     outputs.append(
         _generated(f"{lang}/champions/index.html", "directory", settings, LISTING, lang=lang)
@@ -359,7 +360,7 @@ def _champion_outputs(
             kind="microsite",
             origin=champion.source,
             champion=champion.id,
-            inputs=(*BASE, key, region_key(champion.region), *prints),
+            inputs=(*BASE, PDFS, key, region_key(champion.region), *prints),
             lang=lang,
         )
     ]

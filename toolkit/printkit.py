@@ -53,7 +53,6 @@ def paper(name: str) -> Paper:
 
 
 @functools.lru_cache(maxsize=1024)
-@functools.lru_cache(maxsize=64)
 def qr_data_uri(url: str) -> str:
     """Return a QR code for `url` as a PNG data URI, eight pixels per module.
 

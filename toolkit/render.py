@@ -335,7 +335,6 @@ class Renderer:
                 }
                 for p in pieces_for(self.site, champion)
             ],
-            "print_kit": self._print_kit(champion.id, merged, lang),
             "logo_url": champion.logo.as_posix() if champion.logo else None,
             "brand": (
                 {"primary": colors.primary, "accent": colors.accent or colors.primary}
@@ -350,6 +349,8 @@ class Renderer:
         merged = self._merge(champion, lang)
         values = self._base_context(output, champion)
         values.update(self._champion_context(champion, merged, lang))
+        # Only the microsite lists the print kit: it is the page made from the print pieces.
+        values["print_kit"] = self._print_kit(champion.id, merged, lang)
         _ = self._translators[lang]
         values["merge"] = merged
         about = _("{name} is taking part in {campaign}.").format(

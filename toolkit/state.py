@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from toolkit import __version__
+from toolkit import FORMAT, __version__
 from toolkit.errors import Location, Problem
 from toolkit.output import MARKER
 from toolkit.recent import recent
@@ -61,7 +61,7 @@ def intact(dest: Path, state: dict) -> bool:
 def fingerprint(seen: Scan, dest: Path, *, pdfs: bool, kits: bool) -> str:
     """Return a digest of every file a build of the project `seen` reads, and of how it is
     built."""
-    digest = hashlib.sha256(repr((__version__, str(dest), pdfs, kits)).encode("utf-8"))
+    digest = hashlib.sha256(repr((__version__, FORMAT, str(dest), pdfs, kits)).encode("utf-8"))
     # A file's size, change time and inode change whenever it is saved: reading thousands of
     # files to learn that none changed would cost more than the rest of a no-change build.
     others = [str(seen.project / "toolkit.yaml"), *_files([builtin_theme()])]

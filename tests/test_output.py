@@ -84,3 +84,13 @@ def test_destination_checks(tmp_path: Path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ToolkitError, match="not a folder"):
         check_destination(project, tmp_path / "file")
+
+
+def test_a_link_where_a_file_goes_is_refused(tmp_path: Path):
+    staging = Staging(tmp_path / "out")
+    staging.write("a/index.html", b"first")
+    (staging.root / "a/evil.html").symlink_to(tmp_path / "outside.html")
+    with pytest.raises(ToolkitError, match="leaves the output folder"):
+        staging.write("a/evil.html", b"x")
+    staging.discard()
+    assert not (tmp_path / "outside.html").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import shutil
@@ -14,6 +15,8 @@ from toolkit.errors import Location, ToolkitError
 MARKER = ".toolkit-output"
 """A file in every output folder toolkit made: only such a folder is ever replaced."""
 _LEAVES = "output path leaves the output folder"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+"""Where the system has it, a file is opened for writing only if it is not a link."""
 _MARKER_TEXT = "This folder is made by `toolkit build` and is replaced whole by the next build.\n"
 
 
@@ -58,25 +61,44 @@ class Staging:
         if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         target = self.root / clean
-        parent = target.parent
-        if parent not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            # Each folder on the way is checked once: none may be a link leading elsewhere.
-            folder = parent
-            while folder not in self._made:
-                if folder.is_symlink() or not folder.is_dir():
-                    raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
-                self._made.add(folder)
-                folder = folder.parent
-        if target.is_symlink():
-            raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
+        self._folder(target.parent, relative)
         return target
 
+    def _folder(self, folder: Path, relative: str) -> None:
+        """Make `folder` and the folders above it, once each. None may be a link leading
+        elsewhere: a folder made here is not one, and one that was there already is looked at."""
+        if folder in self._made:
+            return
+        self._folder(folder.parent, relative)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if folder.is_symlink() or not folder.is_dir():
+                raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES) from None
+        self._made.add(folder)
+
     def write(self, relative: str, data: bytes) -> None:
-        self.path_for(relative).write_bytes(data)
+        target = self.path_for(relative)
+        if not _NOFOLLOW and target.is_symlink():
+            raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
+        try:
+            # A link where the file goes is refused by the call that opens it.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES) from None
+            raise
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
 
     def copy(self, relative: str, source: Path) -> None:
         target = self.path_for(relative)
+        if target.is_symlink():
+            raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         try:
             shutil.copyfile(source, target)
         except OSError as exc:

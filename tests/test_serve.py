@@ -166,7 +166,11 @@ def test_with_print_the_preview_stays_up_while_pdfs_are_remade(site):
         for edit in range(4):
             builds = sum("Built " in line for line in served.lines)
             poster.write_text(poster.read_text(encoding="utf-8") + f"\nEdit {edit}.\n")
-            wait_for(lambda b=builds: sum("Built " in line for line in served.lines) > b, 60)
+            wait_for(
+                lambda b=builds: sum("Built " in line for line in served.lines) > b,
+                60,
+                served.output,
+            )
             assert served.process.poll() is None, served.output()
         assert raw_get(served.port, "/")[0] == 200
     assert "Stopped." in served.output() and "Traceback" not in served.output()
@@ -218,13 +222,13 @@ def test_ctrl_c_stops_cleanly(site):
     assert not list((site / ".toolkit-cache").glob(".*staging"))
 
 
-def wait_for(predicate, seconds: float = 10) -> float:
+def wait_for(predicate, seconds: float = 10, said=lambda: "") -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
         if predicate():
             return time.perf_counter() - started
         time.sleep(0.05)
-    raise AssertionError("timed out")
+    raise AssertionError("timed out\n" + said())
 
 
 def test_browser_reloads_on_save_shows_errors_and_recovers(site):

@@ -22,7 +22,7 @@ from toolkit.rostercache import JsonRosterCache
 from toolkit.scan import Scan
 from toolkit.site import Site, load_site
 from toolkit.state import Report, problem, record, save_state
-from toolkit.workers import can_fork, cores, in_workers
+from toolkit.workers import cores, in_workers
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
@@ -313,7 +313,7 @@ def make_pdfs(
     with tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as scratch:
         try:
             # Only Linux forks a process that has loaded Pango and fontconfig without risk.
-            if not can_fork() or sys.platform != "linux":
+            if cores() < 2 or sys.platform != "linux":
                 collect(_make_pdf_chunk(range(len(prints))))
                 return reused
             workers = min(cores(), len(prints))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -23,8 +24,15 @@ def can_fork() -> bool:
 
 
 def cores() -> int:
-    """Return how many workers a build uses: one per core, at most eight."""
-    return min(os.cpu_count() or 1, 8) if can_fork() else 1
+    """Return how many workers a build uses: one per core, at most eight.
+
+    While the process runs other threads, as a preview server does between rebuilds, there are
+    none: a process forked then starts with the locks those threads held, and can wait for
+    them for ever.
+    """
+    if not can_fork() or threading.active_count() > 1:
+        return 1
+    return min(os.cpu_count() or 1, 8)
 
 
 def in_workers(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from toolkit import __version__
@@ -47,7 +48,7 @@ class CacheFile:
         self.entries[path.as_posix()] = entry
         self.changed = True
 
-    def keep_only(self, paths: set[PurePosixPath]) -> None:
+    def keep_only(self, paths: Iterable[PurePosixPath]) -> None:
         """Forget the entries of files that are gone, and save if anything changed."""
         kept = {p.as_posix() for p in paths}
         for gone in [p for p in self.entries if p not in kept]:

@@ -44,28 +44,35 @@ class JsonPageCache(CacheFile):
 _FIELDS = tuple(
     f.name for f in fields(Page) if f.name not in ("source", "date", "extra", "file", "markdown")
 )
-"""What a page keeps in the cache as it is; its date and extra are written out."""
+"""What a page keeps in the cache as it is, in this order; its date and extra follow."""
+_TEXT = tuple(_FIELDS.index(name) for name in ("section", "name", "title", "description", "lang"))
 
 
-def _record(page: Page) -> dict[str, Any] | None:
+def _record(page: Page) -> list[Any] | None:
     extra = dict(page.extra)
     if not _plain(extra):
         return None  # dates and the like in `extra` would not come back as they were
-    record = {name: getattr(page, name) for name in _FIELDS}
-    record["kinds"], record["sizes"] = list(page.kinds), list(page.sizes)
-    record["date"] = page.date.isoformat() if page.date is not None else None
-    record["extra"] = extra
+    record = [getattr(page, name) for name in _FIELDS]
+    record[_FIELDS.index("kinds")], record[_FIELDS.index("sizes")] = (
+        list(page.kinds),
+        list(page.sizes),
+    )
+    record.append(page.date.isoformat() if page.date is not None else None)
+    record.append(extra)
     return record
 
 
-def _page(record: dict[str, Any], path: PurePosixPath, file: str) -> Page:
-    values = {name: record[name] for name in _FIELDS}
-    for name in ("section", "name", "title", "description", "lang", "digest"):
-        if not isinstance(values[name], str):
-            raise TypeError(name)
+def _page(record: list[Any], path: PurePosixPath, file: str) -> Page:
+    # A list rather than a mapping: ten thousand pages are read back on every rebuild, and a
+    # page made from named arguments in one call is made in half the time.
+    if type(record) is not list or len(record) != len(_FIELDS) + 2:
+        raise TypeError("record")
+    for index in _TEXT:
+        if type(record[index]) is not str:
+            raise TypeError(_FIELDS[index])
+    values = dict(zip(_FIELDS, record[:-2], strict=True))
     values["kinds"], values["sizes"] = tuple(values["kinds"]), tuple(values["sizes"])
-    date = record["date"]
-    extra = record["extra"]
+    date, extra = record[-2], record[-1]
     if not isinstance(extra, dict):
         raise TypeError("extra")
     return Page(

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -155,9 +155,9 @@ def page_files(seen: Scan) -> list[tuple[PurePosixPath, os.stat_result]]:
     for path, info in seen.files:
         if not path.endswith(".md") or not path.startswith(_CONTENT_PREFIX) or info is None:
             continue  # not a page, or a link that leads nowhere
-        parts = path.split("/")
-        if stat.S_ISREG(info.st_mode) and not any(p.startswith((".", "_")) for p in parts[1:]):
-            found.append((parts, path, info))
+        # Every part after `content` follows a `/`: one look for a part starting `.` or `_`.
+        if stat.S_ISREG(info.st_mode) and "/." not in path and "/_" not in path:
+            found.append((path.split("/"), path, info))
     found.sort(key=lambda entry: entry[0])
     return [(PurePosixPath(path), info) for _, path, info in found]
 
@@ -175,7 +175,7 @@ class PageCache(Protocol):
     def put(self, page: Page, seen: tuple[int, ...]) -> None:
         """Keep `page`, read from its file as `seen`."""
 
-    def keep_only(self, paths: set[PurePosixPath]) -> None:
+    def keep_only(self, paths: Iterable[PurePosixPath]) -> None:
         """Forget the pages of files that are gone, and save."""
 
 
@@ -199,21 +199,17 @@ def load_pages(
         (path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
         for path, info in page_files(seen or scan(project))
     ]
-    kept: dict[PurePosixPath, Page] = {}
-    unread: list[PurePosixPath] = []
-    for path, seen in files:
-        page = cache.get(path, seen) if cache is not None else None
-        if page is not None:
-            kept[path] = page
-        else:
-            unread.append(path)
-    read = dict(zip(unread, _read_all(project, unread, languages), strict=True))
+    # By position rather than by path: ten thousand paths hashed twice over cost a rebuild
+    # more than the pages it reads.
+    kept = [cache.get(path, seen) if cache is not None else None for path, seen in files]
+    unread = [path for (path, _), page in zip(files, kept, strict=True) if page is None]
+    read = iter(_read_all(project, unread, languages))
     pages = []
-    for path, seen in files:
-        if path in kept:
-            pages.append(kept[path])
+    for (_, seen), cached in zip(files, kept, strict=True):
+        if cached is not None:
+            pages.append(cached)
             continue
-        page, found = read[path]
+        page, found = next(read)
         if page is not None:
             pages.append(page)
             if cache is not None and not found:
@@ -221,7 +217,7 @@ def load_pages(
                 cache.put(page, seen)
         problems.extend(found)
     if cache is not None:
-        cache.keep_only({path for path, _ in files})
+        cache.keep_only(path for path, _ in files)
     seen: dict[tuple[str, str, str], Page] = {}
     for page in pages:
         first = seen.setdefault((*page.key, page.lang), page)

@@ -140,7 +140,6 @@ class Renderer:
         }
         self.page_problems: dict[PurePosixPath, tuple[Problem, ...]] = {}
         """What converting each page found (broken links, images without alt text)."""
-        self._keys: dict[PurePosixPath, str] = {}
         self._parts: dict[PurePosixPath, _PageParts] = {}
         self._lock = threading.Lock()
         self._pages = {p.path: p for p in site.pages}
@@ -158,7 +157,7 @@ class Renderer:
                     sorted(str(a) for a in site.assets),
                 )
             ).encode("utf-8")
-        ).hexdigest()
+        ).hexdigest()[:32]
         self._nav = [p for p in site.section("site") if p.nav and p.name]
         self._pieces = {p.name: p for p in site.section("kit")}
         self._alternates = self._alternate_urls(plan)
@@ -220,12 +219,9 @@ class Renderer:
         ]
 
     def conversion_key(self, page: Page) -> str:
-        """Return a digest that changes whenever converting `page` could give something else."""
-        key = self._keys.get(page.path)
-        if key is None:
-            text = f"{page.path}\0{page.digest}\0{self._link_targets}"
-            key = self._keys[page.path] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return key
+        """Return a key that changes whenever converting `page` could give something else: the
+        digest of its file, and of what its links can lead to (its path is not in it)."""
+        return page.digest + self._link_targets
 
     def render(self, output: Output) -> bytes:
         """Return the bytes of one output (copied files are not rendered here)."""
@@ -275,7 +271,7 @@ class Renderer:
         if parts is None:
             # A long-running preview converts a page again only when it (or what its links can
             # lead to) changed: the same page in the same site converts to the same parts.
-            key = self.conversion_key(page)
+            key = (page.path, self.conversion_key(page))
             remembered = _CONVERTED.get(key)
             if remembered is None:
                 remembered = self._convert(page)
@@ -735,6 +731,8 @@ class Renderer:
 
     def _alternate_urls(self, plan: Plan) -> dict[str, list[tuple[str, str]]]:
         """Return, for each campaign-wide page, its versions in every language (hreflang)."""
+        if len(self.settings.languages) < 2:
+            return {}  # a campaign in one language has no alternates to list
         versions: dict[tuple[str, object], dict[str, str]] = {}
         wanted = [o for o in plan.outputs if o.champion is None and o.kind in _TRANSLATED_KINDS]
         for output in wanted:
@@ -776,7 +774,7 @@ class Renderer:
         return self.settings.base_url + url
 
 
-_CONVERTED: dict[str, tuple[_PageParts, tuple[Problem, ...]]] = {}
+_CONVERTED: dict[tuple[PurePosixPath, str], tuple[_PageParts, tuple[Problem, ...]]] = {}
 _CONVERTED_LIMIT = 5000
 _ENVIRONMENTS: dict[str, Any] = {}
 

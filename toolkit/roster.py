@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -148,7 +148,7 @@ class RosterCache(Protocol):
     def put(self, path: PurePosixPath, seen: tuple[int, ...], champions: list[Champion]) -> None:
         """Keep the champions read from `path` as `seen`."""
 
-    def keep_only(self, paths: set[PurePosixPath]) -> None:
+    def keep_only(self, paths: Iterable[PurePosixPath]) -> None:
         """Forget the files that are gone, and save."""
 
 

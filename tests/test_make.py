@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,19 @@ def test_outputs_checked_over_several_processes_are_kept_as_by_one(project, tmp_
     shutil.rmtree(source / ".toolkit-cache")
     build.run(source, tmp_path / "clean", pdfs=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, tmp_path):
+    # A preview server builds again and again in one process: what a build held must go back
+    # to being collected when it is done, or each rebuild would keep the last one's cycles.
+    source = project("campaign")
+    gc.collect()
+    threshold = gc.get_threshold()
+    for edit in ("", "\nEdited.\n"):
+        page = source / "content/about.md"
+        page.write_text(page.read_text() + edit, encoding="utf-8")
+        build.run(source, tmp_path / "out", pdfs=False)
+
+        assert gc.isenabled()
+        assert gc.get_threshold() == threshold
+        assert gc.get_freeze_count() == 0

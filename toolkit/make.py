@@ -75,6 +75,7 @@ def make(
     step = _Counter(len(plan.outputs), progress).step
     try:
         checked = _checked(plan.outputs, digests, outputs, folder)
+        collect_again()
         # PDFs first: the microsites list each PDF's page count.
         remake = []
         pending: list[tuple[Output, str | None]] = []
@@ -140,6 +141,13 @@ def make(
         cache.prune()
     prune_share_cache(site.project, renderer, partial=bool(staging.linked))
     return report
+
+
+def collect_again() -> None:
+    """Let Python look for garbage cycles again, now that the build has loaded and planned;
+    what it holds so far is set aside for good, never looked through (see `build.run`)."""
+    gc.freeze()
+    gc.enable()
 
 
 _PARALLEL_FROM = 400

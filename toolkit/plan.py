@@ -5,6 +5,7 @@ The output paths are a contract: they are printed on paper as QR codes and must 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,8 +60,10 @@ def region_key(region: str | None) -> str:
     return f"region:{region or ''}"
 
 
+@functools.lru_cache(maxsize=65_536)
 def file_key(path: PurePosixPath) -> str:
     """Input key for one file of the project, by its path from the project root."""
+    # Kept: every champion's outputs name the same few pages, a hundred thousand times.
     return path.as_posix()
 
 
@@ -117,7 +120,7 @@ def champion_url(site: Site, champion_id: str, piece: Page | None = None) -> str
 
 def pieces_for(site: Site, champion: Champion, section: str = "kit") -> tuple[Page, ...]:
     """Return the toolkit (or print) pieces that apply to `champion`."""
-    return tuple(p for p in site.section(section) if p.is_for(champion.kind))
+    return site.pieces_for_kind(section, champion.kind)
 
 
 def champion_language(site: Site, champion: Champion) -> str | None:

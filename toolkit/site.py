@@ -54,6 +54,16 @@ class Site:
             self._sections[name] = found
         return found
 
+    def pieces_for_kind(self, section: str, kind: str) -> tuple[Page, ...]:
+        """Return the pieces of a section meant for champions of `kind`."""
+        # Thousands of champions share a handful of kinds: each kind's pieces are kept.
+        key = f"{section}\0{kind}"
+        found = self._sections.get(key)
+        if found is None:
+            found = tuple(p for p in self.section(section) if p.is_for(kind))
+            self._sections[key] = found
+        return found
+
     def translation(self, page: Page, lang: str | None) -> Page:
         """Return `page` in `lang` where it is translated, else `page` itself (the fallback)."""
         if lang is None or lang == page.lang:

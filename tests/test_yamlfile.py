@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import PurePosixPath
 
 import pytest
@@ -271,3 +272,17 @@ def test_oversized_file_is_refused(monkeypatch):
     assert problems("name: Riverside Chamber\n") == [
         "content/champions/ohio.yaml: error: file is too large (24 bytes)"
     ]
+
+
+def test_a_parsed_file_leaves_nothing_for_the_cycle_collector():
+    # Ten thousand roster entries are parsed in one build: each file's nodes must go as soon
+    # as its data is built, not wait in memory for Python's cycle collector.
+    entry = "- id: c{0}\n  name: Shop {0}\n  event: {{date: 2026-11-28}}\n"
+    text = "".join(entry.format(i) for i in range(50))
+    gc.collect()
+    gc.disable()
+    try:
+        parse(text, PurePosixPath("content/champions/a.yaml"))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

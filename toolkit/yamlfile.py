@@ -63,7 +63,10 @@ def parse(text: str, path: PurePosixPath, line_offset: int = 0) -> YamlDocument:
     except yaml.YAMLError as exc:
         raise ToolkitError.at(Location(path), f"invalid YAML: {exc}") from None
     builder = _Builder(path, line_offset)
-    data = None if node is None else builder.build(node, ())
+    try:
+        data = None if node is None else builder.build(node, ())
+    finally:
+        builder.close()
     return YamlDocument(data, path, builder.locations)
 
 
@@ -84,6 +87,13 @@ class _Builder:
         self.nodes = 0
         self.open: set[int] = set()
         self.scalars = yaml.SafeLoader("")
+
+    def close(self) -> None:
+        """Let go of every node the scalar loader saw. The loader refers to itself, so without
+        this it and all the nodes would wait for Python's cycle collector: a roster of 10,000
+        champions left 80 MB of them."""
+        self.scalars.constructed_objects.clear()
+        self.scalars.dispose()
 
     def build(self, node: yaml.Node, keys: KeyPath) -> Any:
         self.nodes += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_files
+from tests.test_cachefile import cached_entries, shard_file
 from toolkit import build
 from toolkit.errors import Problems, ToolkitError
 from toolkit.pagecache import JsonPageCache
@@ -37,8 +38,7 @@ def load(project: Path, problems: Problems | None = None):
 
 
 def cached(project: Path) -> set[str]:
-    data = json.loads((project / STATE_FOLDER / "pages.json").read_text(encoding="utf-8"))
-    return set(data["entries"])
+    return set(cached_entries(project / STATE_FOLDER / "pages"))
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_a_change_of_languages_reads_every_page_again(site):
     ],
 )
 def test_a_damaged_cache_is_ignored(site, text):
-    cache = site / STATE_FOLDER / "pages.json"
+    cache = shard_file(site / STATE_FOLDER / "pages", "content/about.md")
     load(site)
     data = json.loads(cache.read_text(encoding="utf-8"))
     if text.startswith("{") and "version" not in text:
@@ -161,7 +161,7 @@ def test_a_build_after_an_edit_reads_only_the_edited_page(project, tmp_path, mon
 
 def test_a_cache_that_cannot_be_saved_costs_only_speed(site):
     (site / STATE_FOLDER).mkdir()
-    (site / STATE_FOLDER / "pages.json").mkdir()  # in the way of the file
+    (site / STATE_FOLDER / "pages").write_text("")  # in the way of the folder
 
     assert load(site) == load_pages(site, LANGUAGES)
-    assert [p.name for p in (site / STATE_FOLDER).iterdir()] == ["pages.json"]
+    assert [p.name for p in (site / STATE_FOLDER).iterdir()] == ["pages"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_cachefile import cached_entries, shard_file
 from toolkit import roster
 from toolkit.errors import Problems, ToolkitError
 from toolkit.roster import load_roster
@@ -103,14 +104,15 @@ def test_a_deleted_roster_file_is_forgotten(campaign):
     (campaign / "content/champions/west.yaml").unlink()
 
     assert {c.source.path.name for c in load(campaign)} == {"east.yaml"}
-    data = json.loads((campaign / STATE_FOLDER / "rosters.json").read_text(encoding="utf-8"))
-    assert set(data["entries"]) == {"content/champions/east.yaml"}
+    assert set(cached_entries(campaign / STATE_FOLDER / "rosters")) == {
+        "content/champions/east.yaml"
+    }
 
 
 @pytest.mark.parametrize("damage", ["not json", "[]", "wrong entry", "wrong class"])
 def test_a_damaged_cache_is_ignored(campaign, damage):
     load(campaign)
-    cache = campaign / STATE_FOLDER / "rosters.json"
+    cache = shard_file(campaign / STATE_FOLDER / "rosters", "content/champions/east.yaml")
     data = json.loads(cache.read_text(encoding="utf-8"))
     entry = data["entries"]["content/champions/east.yaml"]
     if damage == "wrong entry":

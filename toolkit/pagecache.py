@@ -14,7 +14,7 @@ from toolkit.cachefile import CacheFile, Seen
 from toolkit.errors import Location
 from toolkit.pages import Page
 
-CACHE_FILE = "pages.json"
+CACHE_FILE = "pages"
 
 
 class JsonPageCache(CacheFile):
@@ -27,7 +27,7 @@ class JsonPageCache(CacheFile):
 
     def get(self, path: PurePosixPath, seen: Seen) -> Page | None:
         entry_key = path.as_posix()
-        entry = self.entries.get(entry_key)
+        entry = self.entry(entry_key)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != list(seen):
             return None
         try:

@@ -16,7 +16,7 @@ from toolkit.cachefile import CacheFile, Seen
 from toolkit.errors import Location
 from toolkit.roster import Business, Champion, Colors, Event
 
-CACHE_FILE = "rosters.json"
+CACHE_FILE = "rosters"
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Champion, Business, Colors, Event, Location)}
 
 
@@ -30,7 +30,7 @@ class JsonRosterCache(CacheFile):
 
     def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:
         """Return the champions of the roster file at `path` when it was as `seen`, or None."""
-        entry = self.entries.get(path.as_posix())
+        entry = self.entry(path.as_posix())
         try:
             recorded, logos, champions = entry  # type: ignore[misc]
             if recorded != list(seen) or any(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -383,3 +383,27 @@ def test_pages_read_by_several_processes_equal_pages_read_by_one(tmp_path, monke
     assert [p.body for p in several] == [p.body for p in one]
     assert [str(p) for p in parallel.items] == [str(p) for p in serial.items]
     assert len(serial.items) == 2  # the warning and the broken front matter
+
+
+def test_a_page_that_grows_while_it_is_read_is_read_whole(tmp_path, monkeypatch):
+    # The size is asked first and read in one call; a file longer by then is read to its end.
+    text = "---\ntitle: Long\n---\n" + "Words. " * 20_000
+    write_files(tmp_path, {"content/long.md": text})
+    real_fstat = pages_module.os.fstat
+
+    class Smaller:
+        def __init__(self, info):
+            self.st_size = info.st_size // 3
+
+    monkeypatch.setattr(pages_module.os, "fstat", lambda fd: Smaller(real_fstat(fd)))
+    [page] = load_pages(tmp_path)
+
+    assert page.body == text.split("---\n", 2)[2]
+
+
+def test_a_page_that_cannot_be_read_is_an_error_at_its_file(tmp_path):
+    (tmp_path / "content/folder.md").mkdir(parents=True)
+    write_files(tmp_path, {"content/about.md": "# About\n"})
+    # A folder named like a page is no page; a page whose file cannot be read is an error.
+    with pytest.raises(ToolkitError, match="cannot read"):
+        pages_module._read(tmp_path / "content/folder.md", PurePosixPath("content/folder.md"))

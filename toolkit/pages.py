@@ -352,9 +352,21 @@ def load_page(
 
 
 def _read(file: Path | str, path: PurePosixPath) -> bytes:
+    # Four calls to the system where a buffered file makes eight (it also asks whether the
+    # file is a terminal, and where it stands in it): a build reads ten thousand pages.
     try:
-        with open(file, "rb") as stream:
-            return stream.read()
+        fd = os.open(file, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            data = os.read(fd, size + 1)
+            if len(data) <= size:
+                return data  # a short read of a plain file is its end
+            parts = [data]
+            while chunk := os.read(fd, 1 << 16):
+                parts.append(chunk)  # the file grew since its size was asked
+            return b"".join(parts)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
 

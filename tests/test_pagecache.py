@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import write_files
 from tests.test_cachefile import cached_entries, shard_file
-from toolkit import build
+from toolkit import build, cachefile
 from toolkit.errors import Problems, ToolkitError
 from toolkit.pagecache import JsonPageCache
 from toolkit.pages import load_pages
@@ -165,3 +165,22 @@ def test_a_cache_that_cannot_be_saved_costs_only_speed(site):
 
     assert load(site) == load_pages(site, LANGUAGES)
     assert [p.name for p in (site / STATE_FOLDER).iterdir()] == ["pages"]
+
+
+def test_a_preview_building_again_reads_no_cache_file_for_unchanged_pages(site, monkeypatch):
+    load(site)
+    again = load(site)  # from the cache, and remembered
+    read: list[int] = []
+    real_shard = cachefile.CacheFile._shard
+    monkeypatch.setattr(
+        cachefile.CacheFile, "_shard", lambda self, n: read.append(n) or real_shard(self, n)
+    )
+
+    third = load(site)
+    assert third == again
+    assert read == []
+    assert [p.markdown for p in third] == [None] * len(third)
+    # A page whose body was read is not handed out again: it would hold its body for ever.
+    _ = third[0].body
+    assert load(site) == again
+    assert read == [cachefile.shard_of(third[0].path.as_posix())]

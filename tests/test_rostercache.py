@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cachefile import cached_entries, shard_file
-from toolkit import roster
+from toolkit import cachefile, roster, rostercache
 from toolkit.errors import Problems, ToolkitError
 from toolkit.roster import load_roster
 from toolkit.rostercache import JsonRosterCache, decode, encode
@@ -126,3 +126,22 @@ def test_a_damaged_cache_is_ignored(campaign, damage):
     cache.write_text(text, encoding="utf-8")
 
     assert load(campaign) == load_roster(campaign, LANGUAGES)
+
+
+def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(campaign, monkeypatch):
+    # A preview server builds again in the same process: champions it decoded are taken as
+    # they are while their files are as they were; an edited file is parsed again.
+    fresh = load(campaign)
+    load(campaign)  # decoded from the cache, and remembered
+    read: list[int] = []
+    real_shard = cachefile.CacheFile._shard
+    monkeypatch.setattr(
+        cachefile.CacheFile, "_shard", lambda self, n: read.append(n) or real_shard(self, n)
+    )
+    monkeypatch.setattr(rostercache, "decode", lambda data: pytest.fail("decoded again"))
+
+    assert load(campaign) == fresh
+    assert read == []
+    east = campaign / "content/champions/east.yaml"
+    east.write_text(east.read_text(encoding="utf-8").replace("Courthouse Square", "City Park"))
+    assert any(c.event and c.event.place == "City Park" for c in load(campaign))

@@ -8,6 +8,7 @@ import os
 import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
 
 from toolkit import __version__
 from toolkit.recent import recent
@@ -28,20 +29,39 @@ def shard_of(key: str) -> int:
 
 class CacheFile:
     """Entries read back only when their shard was written by this version for the same
-    languages; anything else in the folder is ignored, never trusted."""
+    languages; anything else in the folder is ignored, never trusted.
+
+    A shard is read when one of its entries is first asked for. What an entry stands for, once
+    decoded, is also remembered in this process (`remembered`), for the next build of the same
+    project: a preview server builds again and again, and need not read and decode the shards
+    of files that did not change.
+    """
+
+    _remembered: ClassVar[dict[str, tuple[tuple, dict[str, tuple[Any, Any]]]]] = {}
 
     def __init__(self, project: Path, name: str, languages: tuple[str, ...]) -> None:
         self.folder = project / STATE_FOLDER / name
         # The single file an earlier version kept instead of the folder.
         self.legacy = project / STATE_FOLDER / f"{name}.json"
         self.header = {"version": __version__, "languages": list(languages)}
-        self.shards: list[dict[str, list]] = [{} for _ in range(SHARDS)]
+        self.shards: list[dict[str, list] | None] = [None] * SHARDS
         self.changed: set[int] = set()
-        for number, shard in enumerate(self.shards):
+        # One project's decoded entries are kept at a time (a preview serves one project).
+        scope = (str(project), tuple(languages), __version__)
+        held = CacheFile._remembered.get(name)
+        if held is None or held[0] != scope:
+            held = CacheFile._remembered[name] = (scope, {})
+        self.remembered: dict[str, tuple[Any, Any]] = held[1]
+        """Decoded entries by key, each with what its file was seen as when it was decoded."""
+
+    def _shard(self, number: int) -> dict[str, list]:
+        shard = self.shards[number]
+        if shard is None:
+            shard = self.shards[number] = {}
             try:
                 data = json.loads((self.folder / _shard_name(number)).read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                continue
+                return shard
             if (
                 isinstance(data, dict)
                 and all(data.get(k) == v for k, v in self.header.items())
@@ -53,10 +73,11 @@ class CacheFile:
                     for key, entry in data["entries"].items()
                     if isinstance(key, str) and shard_of(key) == number
                 )
+        return shard
 
     def entry(self, key: str) -> list | None:
         """Return the entry kept for `key` (a path with `/` between folders), if any."""
-        return self.shards[shard_of(key)].get(key)
+        return self._shard(shard_of(key)).get(key)
 
     @staticmethod
     def trusted(seen: Seen) -> bool:
@@ -70,16 +91,29 @@ class CacheFile:
     def keep(self, path: PurePosixPath, entry: list) -> None:
         key = path.as_posix()
         number = shard_of(key)
-        self.shards[number][key] = entry
+        self._shard(number)[key] = entry
         self.changed.add(number)
 
     def keep_only(self, paths: Iterable[PurePosixPath]) -> None:
-        """Forget the entries of files that are gone, and save the shards that changed."""
+        """Forget the entries of files that are gone, and save the shards that changed.
+
+        A shard that would hold none of `paths` goes whole, unread. One that was not read
+        because everything asked of it was remembered keeps its entries of files now gone
+        until it is read again.
+        """
         kept = {p.as_posix() for p in paths}
+        for gone in [key for key in self.remembered if key not in kept]:
+            del self.remembered[gone]
+        live = {shard_of(key) for key in kept}
         for number, shard in enumerate(self.shards):
-            for gone in [key for key in shard if key not in kept]:
-                del shard[gone]
-                self.changed.add(number)
+            if number not in live:
+                if shard or (shard is None and (self.folder / _shard_name(number)).exists()):
+                    self.changed.add(number)
+                self.shards[number] = {}
+            elif shard is not None:
+                for gone in [key for key in shard if key not in kept]:
+                    del shard[gone]
+                    self.changed.add(number)
         if not self.changed:
             return
         try:
@@ -94,15 +128,14 @@ class CacheFile:
 
     def _save(self, number: int) -> None:
         file = self.folder / _shard_name(number)
-        if not self.shards[number]:
+        entries = self.shards[number]
+        if not entries:
             file.unlink(missing_ok=True)
             return
         # Its own temporary file: a preview and a build may save at the same moment.
         temporary = file.with_suffix(f".{os.getpid()}.tmp")
         try:
-            temporary.write_text(
-                json.dumps({**self.header, "entries": self.shards[number]}), "utf-8"
-            )
+            temporary.write_text(json.dumps({**self.header, "entries": entries}), "utf-8")
             os.replace(temporary, file)
         finally:
             temporary.unlink(missing_ok=True)

@@ -27,13 +27,20 @@ class JsonPageCache(CacheFile):
 
     def get(self, path: PurePosixPath, seen: Seen) -> Page | None:
         entry_key = path.as_posix()
+        known = self.remembered.get(entry_key)
+        # Only while its body is unread: a page keeps its body once read, and a preview holding
+        # every body it ever rendered would grow with the site.
+        if known is not None and known[0] == seen and known[1].markdown is None:
+            return known[1]
         entry = self.entry(entry_key)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != list(seen):
             return None
         try:
-            return _page(entry[1], path, os.path.join(self.root, entry_key))
+            page = _page(entry[1], path, os.path.join(self.root, entry_key))
         except (TypeError, ValueError, KeyError, AttributeError):
             return None  # not written by this version: read the file
+        self.remembered[entry_key] = (seen, page)
+        return page
 
     def put(self, page: Page, seen: Seen) -> None:
         record = _record(page) if self.trusted(seen) else None

@@ -30,31 +30,37 @@ class JsonRosterCache(CacheFile):
 
     def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:
         """Return the champions of the roster file at `path` when it was as `seen`, or None."""
-        entry = self.entry(path.as_posix())
+        key = path.as_posix()
+        known = self.remembered.get(key)
+        if known is not None:
+            (was_seen, logos), kept = known
+            if was_seen == seen and self._logos_seen(logos) == logos:
+                return list(kept)
+        entry = self.entry(key)
         try:
             recorded, logos, champions = entry  # type: ignore[misc]
-            if recorded != list(seen) or any(
-                _seen(self.project / "content" / logo) != logo_seen for logo, logo_seen in logos
-            ):
+            if recorded != list(seen) or self._logos_seen(logos) != logos:
                 return None
             found = [decode(c) for c in champions]
         except (TypeError, ValueError, KeyError, AttributeError):
             return None  # not written by this version: parse the file
-        return found if all(isinstance(c, Champion) for c in found) else None
+        if not all(isinstance(c, Champion) for c in found):
+            return None
+        self.remembered[key] = ((seen, logos), tuple(found))
+        return found
 
     def put(self, path: PurePosixPath, seen: Seen, champions: list[Champion]) -> None:
         """Keep the champions read from `path` as `seen` (no problems were found in it)."""
         if not self.trusted(seen):
             return
-        logos = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
-        self.keep(
-            path,
-            [
-                list(seen),
-                [[logo, _seen(self.project / "content" / logo)] for logo in logos],
-                [encode(c) for c in champions],
-            ],
-        )
+        names = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
+        logos = self._logos_seen([[name, None] for name in names])
+        self.keep(path, [list(seen), logos, [encode(c) for c in champions]])
+        self.remembered[path.as_posix()] = ((seen, logos), tuple(champions))
+
+    def _logos_seen(self, logos: list) -> list[list]:
+        """Return `[logo, stat]` for each logo of a roster entry, as the files are now."""
+        return [[logo, _seen(self.project / "content" / logo)] for logo, _ in logos]
 
 
 def _seen(file: Path) -> list[int] | None:

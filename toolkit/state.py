@@ -53,9 +53,10 @@ def problem(record: list) -> Problem:
 
 def intact(dest: Path, state: dict) -> bool:
     """Return whether every file the last build made is still in `dest`."""
-    folder = str(dest)
-    # Strings, not paths: a campaign's build has a hundred thousand files.
-    return all(os.path.isfile(os.path.join(folder, path)) for path in state.get("outputs", {}))
+    # Strings, not paths, joined by hand (an output's path is always relative): a campaign's
+    # build has a hundred thousand files.
+    prefix = os.path.join(str(dest), "")
+    return all(os.path.isfile(prefix + path) for path in state.get("outputs", {}))
 
 
 def fingerprint(seen: Scan, dest: Path, *, pdfs: bool, kits: bool) -> str:

@@ -27,11 +27,11 @@ LISTING = "listing"
 """Input key: what a list of all champions shows of each (`LISTED`): the directory, the home
 page's count, the sitemap. Only outputs made from it see the roster as a whole."""
 LISTED = ("id", "name", "kind", "city", "region")
+"""What the directory shows of each champion; an edit to anything else leaves it as it is."""
 DATES = "dates"
 """Input key: each page's `date` (the sitemap's `lastmod`)."""
 PDFS = "pdfs"
 """Input key: whether the build makes PDFs; a page that lists a print kit links them only then."""
-"""What the directory shows of each champion; an edit to anything else leaves it as it is."""
 KIT_PIECES = "kit-pieces"
 """Input key: the titles, order, kinds and sizes of toolkit and print pieces."""
 FILES = "files"
@@ -99,6 +99,8 @@ class Plan:
 
     outputs: tuple[Output, ...]
     by_path: Mapping[str, Output]
+    sitemaps: Mapping[str, tuple[Output, ...]]
+    """Each sitemap file (`sitemap.xml`, or the parts its index lists) and what it lists."""
 
     def __len__(self) -> int:
         return len(self.outputs)
@@ -263,10 +265,11 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
                 inputs=(THEME,),
             )
         )
-    outputs.extend(_sitemaps(outputs, settings))
+    sitemaps, listed = _sitemaps(outputs, settings)
+    outputs.extend(sitemaps)
     for path, kind in (("robots.txt", "robots"), ("404.html", "not-found")):
         outputs.append(_generated(path, kind, settings))
-    return _checked(outputs)
+    return _checked(outputs, listed)
 
 
 def sitemap_parts(outputs: tuple[Output, ...] | list[Output]) -> list[list[Output]]:
@@ -289,17 +292,24 @@ def sitemap_part_path(number: int) -> str:
     return f"sitemap-{number}.xml"
 
 
-def _sitemaps(outputs: list[Output], origin: Location) -> list[Output]:
+def _sitemaps(
+    outputs: list[Output], origin: Location
+) -> tuple[list[Output], dict[str, tuple[Output, ...]]]:
+    """Return the sitemap outputs, and what each sitemap file lists."""
     parts = sitemap_parts(outputs)
     if len(parts) == 1:
-        return [_generated("sitemap.xml", "sitemap", origin, LISTING, DATES)]
+        made = [_generated("sitemap.xml", "sitemap", origin, LISTING, DATES)]
+        return made, {"sitemap.xml": tuple(parts[0])}
     made = [_generated("sitemap.xml", "sitemap-index", origin, LISTING)]
+    listed: dict[str, tuple[Output, ...]] = {}
     for number, part in enumerate(parts, 1):
         # A part lists addresses: its champions' entries decide theirs, and pages have dates.
         owners = dict.fromkeys(champion_key(o.champion) for o in part if o.champion)
         dates = (DATES,) if any(o.champion is None for o in part) else ()
-        made.append(_generated(sitemap_part_path(number), "sitemap", origin, *dates, *owners))
-    return made
+        path = sitemap_part_path(number)
+        made.append(_generated(path, "sitemap", origin, *dates, *owners))
+        listed[path] = tuple(part)
+    return made, listed
 
 
 def _lists_champions(page: Page) -> bool:
@@ -429,7 +439,9 @@ def _champion_outputs(
     return outputs
 
 
-def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
+def _checked(
+    outputs: list[Output], sitemaps: dict[str, tuple[Output, ...]]
+) -> tuple[Plan, Problems]:
     problems = Problems()
     by_path: dict[str, Output] = {}
     for output in outputs:
@@ -443,7 +455,7 @@ def _checked(outputs: list[Output]) -> tuple[Plan, Problems]:
             at,
             f"output {output.path} is made twice: by {_describe(output)} and by {_describe(first)}",
         )
-    return Plan(tuple(outputs), MappingProxyType(by_path)), problems
+    return Plan(tuple(outputs), MappingProxyType(by_path), MappingProxyType(sitemaps)), problems
 
 
 def _shown(file: Path, project: Path) -> PurePosixPath:

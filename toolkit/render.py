@@ -30,8 +30,6 @@ from toolkit.plan import (
     pieces_for,
     print_folder,
     print_sizes,
-    sitemap_part_path,
-    sitemap_parts,
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
 from toolkit.recent import version
@@ -119,12 +117,7 @@ class Renderer:
     def __init__(self, site: Site, plan: Plan, checked_theme: str | None = None) -> None:
         """`checked_theme` is the `theme_key` of a theme whose templates all loaded before."""
         self.site = site
-        parts = sitemap_parts(plan.outputs)
-        self._sitemap_parts = (
-            {"sitemap.xml": parts[0]}
-            if len(parts) == 1
-            else {sitemap_part_path(n): part for n, part in enumerate(parts, 1)}
-        )
+        self._sitemaps = plan.sitemaps
         self.settings = site.settings
         self.env, self.theme_key = theme_environment(site, checked_theme)
         self.default_lang = site.settings.language
@@ -637,7 +630,7 @@ class Renderer:
                 [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
                 self._pages[o.page].date if o.page and o.champion is None else None,
             )
-            for o in self._sitemap_parts[output.path]
+            for o in self._sitemaps[output.path]
         ]
         return render_template(
             get_template(self.env, "sitemap.xml", self.site.project), values, self.site.project
@@ -646,7 +639,7 @@ class Renderer:
     def _sitemap_index(self, output: Output) -> str:
         entries = "".join(
             f"<sitemap><loc>{escape(self._absolute(path))}</loc></sitemap>\n"
-            for path in self._sitemap_parts
+            for path in self._sitemaps
         )
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

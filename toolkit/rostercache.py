@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -34,12 +35,12 @@ class JsonRosterCache(CacheFile):
         known = self.remembered.get(key)
         if known is not None:
             (was_seen, logos), kept = known
-            if was_seen == seen and self._logos_seen(logos) == logos:
+            if was_seen == seen and self._logos_seen(logo for logo, _ in logos) == logos:
                 return list(kept)
         entry = self.entry(key)
         try:
             recorded, logos, champions = entry  # type: ignore[misc]
-            if recorded != list(seen) or self._logos_seen(logos) != logos:
+            if recorded != list(seen) or self._logos_seen(logo for logo, _ in logos) != logos:
                 return None
             found = [decode(c) for c in champions]
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -53,14 +54,13 @@ class JsonRosterCache(CacheFile):
         """Keep the champions read from `path` as `seen` (no problems were found in it)."""
         if not self.trusted(seen):
             return
-        names = sorted({c.logo.as_posix() for c in champions if c.logo is not None})
-        logos = self._logos_seen([[name, None] for name in names])
+        logos = self._logos_seen(sorted({c.logo.as_posix() for c in champions if c.logo}))
         self.keep(path, [list(seen), logos, [encode(c) for c in champions]])
         self.remembered[path.as_posix()] = ((seen, logos), tuple(champions))
 
-    def _logos_seen(self, logos: list) -> list[list]:
-        """Return `[logo, stat]` for each logo of a roster entry, as the files are now."""
-        return [[logo, _seen(self.project / "content" / logo)] for logo, _ in logos]
+    def _logos_seen(self, logos: Iterable[str]) -> list[list]:
+        """Return `[logo, stat]` for each logo (a path under `content/`), as the files are now."""
+        return [[logo, _seen(self.project / "content" / logo)] for logo in logos]
 
 
 def _seen(file: Path) -> list[int] | None:

@@ -18,6 +18,14 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def assert_same_as_a_clean_build(source: Path, output: Path, run_toolkit, tmp_path: Path) -> None:
+    """Build `source` afresh, its cache gone, and check `output` holds the very same bytes."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
+    assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
+    assert snapshot(output) == snapshot(clean)
+
+
 def files_in(output: str) -> int:
     return int(re.search(r"\((\d+) files", output)[1])
 
@@ -65,10 +73,7 @@ def test_incremental_build_equals_a_clean_build(change, project, run_toolkit, tm
     EDITS[change](source)
     again = run_toolkit("build", source, "-o", output, "--no-print")
     assert again.exit_code == 0, again.stderr
-    clean = tmp_path / "clean"
-    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
-    assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
-    assert snapshot(output) == snapshot(clean)
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
 
 
 def test_a_one_page_edit_remakes_only_what_it_affects(project, run_toolkit, tmp_path):
@@ -147,10 +152,7 @@ def test_an_entry_edit_remakes_one_sitemap_of_an_index(project, run_toolkit, tmp
     remade = {name for name, inode in before.items() if (output / name).stat().st_ino != inode}
     # The index lists the same sitemaps: only the one listing the edited champion is remade.
     assert len(remade) == 1 and "sitemap.xml" not in remade, remade
-    clean = tmp_path / "clean"
-    shutil.rmtree(source / ".toolkit-cache", ignore_errors=True)
-    assert run_toolkit("build", source, "-o", clean, "--no-print").exit_code == 0
-    assert snapshot(output) == snapshot(clean)
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
 
 
 def test_an_edit_the_directory_does_not_show_leaves_it_as_it_was(project, run_toolkit, tmp_path):

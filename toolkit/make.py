@@ -15,7 +15,7 @@ from toolkit.digests import input_digests, output_digest
 from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging, plain_file
 from toolkit.pagecache import JsonPageCache
-from toolkit.plan import Output, Plan, make_plan
+from toolkit.plan import PROJECT_FILES, Output, Plan, make_plan
 from toolkit.printkit import PdfCache, PdfMaker, cache_key
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
@@ -64,7 +64,9 @@ def make(
         for path, (key, problems) in previous.get("pages", {}).items()
     }
     found = Problems()
-    digests = input_digests(site, {key for item in plan.outputs for key in item.inputs}, pdfs=pdfs)
+    # Every project file is looked at only when a kit carries them; the first kit says so.
+    wanted = (PROJECT_FILES,) if any(PROJECT_FILES in o.inputs for o in plan.outputs) else ()
+    digests = input_digests(site, wanted, pdfs=pdfs)
     outputs: dict[str, list] = previous.get("outputs", {})
     planned = plan.by_path
     stale = [p for p in outputs if p not in planned]

@@ -225,14 +225,12 @@ def test_champion_text_keeps_simple_markdown(text, html):
             "<a href='https://ok.example.org/' onclick='steal()'>ok</a>",
             '<p><a href="https://ok.example.org/" rel="noopener noreferrer nofollow">ok</a></p>',
         ),
-        # Markdown refuses to make a link of these: they stay words on the page.
-        ("[click](javascript:alert(3))", "<p>[click](javascript:alert(3))</p>"),
-        ("[click](JaVaScRiPt:alert(3))", "<p>[click](JaVaScRiPt:alert(3))</p>"),
+        # No link is made to these: their words stay on the page.
+        ("[click](javascript:alert(3))", "<p>click</p>"),
+        ("[click](JaVaScRiPt:alert(3))", "<p>click</p>"),
+        ("[click]( javascript:alert(3))", "<p>click</p>"),
         ("<a href='vbscript:x'>v</a>", '<p><a rel="noopener noreferrer nofollow">v</a></p>'),
-        (
-            "[d](data:text/html;base64,PHNjcmlwdD4=)",
-            "<p>[d](data:text/html;base64,PHNjcmlwdD4=)</p>",
-        ),
+        ("[d](data:text/html;base64,PHNjcmlwdD4=)", "<p>d</p>"),
         ("<iframe src='https://evil.example.org/'></iframe>After", "After"),
         ("<object data='x.swf'></object>", "<p></p>"),
         ("<style>body { display: none }</style>Text", "Text"),
@@ -261,3 +259,72 @@ def test_champion_text_leaves_nothing_that_can_run(text):
             assert not name.lower().startswith("on"), tag
             if name in ("href", "src"):
                 assert value.lower().startswith(("https:", "http:", "mailto:", "tel:")), tag
+
+
+def test_heading_attributes_give_classes_and_attributes():
+    html = html_of("## Hours {#hours .faq .wide data-kind=times}\n")
+
+    assert html.startswith('<h2 id="hours" class="faq wide" data-kind="times">Hours<a ')
+
+
+def test_footnote_referred_to_twice_links_back_to_both():
+    html = html_of("One[^a], two[^b], one again[^a].\n\n[^b]: Bee.\n[^a]: Ay.\n\n[^c]: Unused.\n")
+
+    assert '<sup id="fnref:1">' in html
+    assert '<sup id="fnref:1:1">' in html
+    assert '<sup id="fnref:2">' in html
+    # Numbered as first referred to, not as written; one never referred to is left out.
+    assert html.index('<li id="fn:1"><p>Ay.') < html.index('<li id="fn:2"><p>Bee.')
+    assert "Unused" not in html
+    assert 'href="#fnref:1"' in html
+    assert 'href="#fnref:1:1"' in html
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [
+        ("- one\n- two\n", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
+        ("- one\n\n- two\n", "<ul>\n<li>\n<p>one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ul>"),
+        ("3. three\n4. four\n", '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>'),
+        ("Term\n: What it means\n", "<dl>\n<dt>Term</dt>\n<dd>What it means</dd>\n</dl>"),
+        ("~~gone~~ `a<b>`", "<p><s>gone</s> <code>a&lt;b&gt;</code></p>"),
+        ("Line  \nbreak", "<p>Line<br>\nbreak</p>"),
+        ("***", "<hr>"),
+        (
+            '```py\nx = "<"\n```',
+            '<pre><code class="language-py">x = &quot;&lt;&quot;\n</code></pre>',
+        ),
+        ("(c) (tm) (r) +- `(c)`", "<p>© ™ ® ± <code>(c)</code></p>"),
+        ("    (c) -- indented\n", "<pre><code>(c) -- indented\n</code></pre>"),
+        (
+            "| Left | Right |\n|:-----|------:|\n| a | 1 |\n",
+            '<table>\n<thead>\n<tr>\n<th style="text-align:left">Left</th>\n'
+            '<th style="text-align:right">Right</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
+            '<td style="text-align:left">a</td>\n<td style="text-align:right">1</td>\n'
+            "</tr>\n</tbody>\n</table>",
+        ),
+        ("<https://example.org/a b>", "<p>&lt;https://example.org/a b&gt;</p>"),
+        ("[x](<https://example.org/a b>)", '<p><a href="https://example.org/a%20b">x</a></p>'),
+        ("[x](https://example.org/café)", '<p><a href="https://example.org/caf%C3%A9">x</a></p>'),
+        ("<me@example.org>", '<p><a href="mailto:me@example.org">me@example.org</a></p>'),
+        ('![A *map*](images/map.svg "The map")', ""),
+    ],
+)
+def test_the_html_of_each_kind_of_markdown(body, html):
+    if body.startswith("!["):
+        html = f'<p><img src="{ROOT}images/map.svg" alt="A map" title="The map"></p>'
+    assert html_of(body) == html
+
+
+def test_links_to_script_are_not_made_on_pages_either():
+    assert html_of("[x](javascript:alert(1)) and [y](vbscript:z)") == "<p>x and y</p>"
+    assert html_of("![dot](data:image/png;base64,iVBORw0KGgo=)") == (
+        '<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="dot"></p>'
+    )
+
+
+def test_image_without_alt_text_is_a_located_warning():
+    assert warnings_of("Text\n\n![](images/map.svg)") == [
+        "content/index.md:3:5: warning: image has no alt text: images/map.svg"
+        " (describe it in the brackets: ![what it shows](file))"
+    ]

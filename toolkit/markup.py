@@ -1,23 +1,24 @@
-"""Markdown to HTML: the writer's extensions, links between files, and champion-written text."""
+"""Markdown to HTML: the writer's extensions, links between files, and champion-written text.
+
+pulldown-cmark (through pyromark) reads the Markdown and hands back the document as a stream of
+events; the HTML is written here from them, which is where headings get their ids, links
+between files their output URLs, footnotes their numbers, and images are checked for alt text.
+"""
 
 from __future__ import annotations
 
 import functools
 import posixpath
 import re
-import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+import pyromark
 
 from toolkit import merge
 from toolkit.errors import Location, Problem
@@ -43,7 +44,6 @@ class Converted:
     problems: tuple[Problem, ...]
 
 
-_HEADING_ATTRS = re.compile(r"\s*\{:?\s*((?:[#.][\w-]+\s*)+)\}\s*$")
 _NOT_SLUG = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[-\s]+")
 _CONTENTS_DEPTH = range(2, 5)
@@ -57,116 +57,308 @@ def _slug(text: str) -> str:
     return _SPACES.sub("-", text) or "section"
 
 
-def _heading_attributes(state: StateCore) -> None:
-    """Take a trailing `{#id .class}` off a heading's text and put it on the heading."""
-    tokens = state.tokens
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        inline = tokens[index + 1]
-        found = _HEADING_ATTRS.search(inline.content)
-        if found is None:
-            continue
-        inline.content = inline.content[: found.start()]
-        for part in found[1].split():
-            if part.startswith("#"):
-                token.attrSet("id", part[1:])
-            else:
-                classes = token.attrGet("class")
-                token.attrSet("class", f"{classes} {part[1:]}" if classes else part[1:])
+_PAGE = pyromark.Markdown(
+    options=pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_SMART_PUNCTUATION
+    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
+    | pyromark.Options.ENABLE_DEFINITION_LIST
+)
+_CHAMPION = pyromark.Markdown(options=pyromark.Options.ENABLE_SMART_PUNCTUATION)
 
 
-def _heading_ids(state: StateCore) -> None:
-    """Give headings unique ids and a "#" link to themselves, and list them for the contents."""
-    tokens = state.tokens
-    used: set[str] = set()
-    headings: list[tuple[int, str, str]] = state.env.setdefault("headings", [])
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        level = int(token.tag[1])
-        inline = tokens[index + 1]
-        text = "".join(
-            child.content
-            for child in inline.children or ()
-            if child.type in ("text", "code_inline", "html_inline")
-        )
-        wanted = str(token.attrGet("id") or _slug(text))
-        unique, count = wanted, 0
-        while unique in used:
-            count += 1
-            unique = f"{wanted}_{count}"
-        used.add(unique)
-        token.attrSet("id", unique)
-        if level in _CONTENTS_DEPTH:
-            headings.append((level, unique, text.strip()))
-        link = Token("html_inline", "", 0)
-        link.content = (
-            f'<a class="headerlink" aria-label="Link to this section" href="#{unique}" '
-            'title="Link to this section">#</a>'
-        )
-        inline.children = [*(inline.children or ()), link]
-
-
-def _footnote_ref(self, tokens: list[Token], idx: int, options, env) -> str:
-    number = tokens[idx].meta["id"] + 1
-    sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{number}:{sub}" if sub > 0 else str(number)
-    return f'<sup id="fnref:{ref}"><a class="footnote-ref" href="#fn:{number}">{number}</a></sup>'
-
-
-def _footnote_block_open(self, tokens: list[Token], idx: int, options, env) -> str:
-    return '<div class="footnote">\n<hr>\n<ol>\n'
-
-
-def _footnote_block_close(self, tokens: list[Token], idx: int, options, env) -> str:
-    return "</ol>\n</div>\n"
-
-
-def _footnote_open(self, tokens: list[Token], idx: int, options, env) -> str:
-    return f'<li id="fn:{tokens[idx].meta["id"] + 1}">'
-
-
-def _footnote_anchor(self, tokens: list[Token], idx: int, options, env) -> str:
-    number = tokens[idx].meta["id"] + 1
-    sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{number}:{sub}" if sub > 0 else str(number)
+def _escape(text: str) -> str:
     return (
-        f' <a class="footnote-backref" href="#fnref:{ref}" '
-        f'title="Back to reference {number}">&#8617;&#xFE0E;</a>'
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
 
 
-def _markdown(*rules: str) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "xhtmlOut": False})
-    md.enable(["replacements", "smartquotes", *rules])
-    # Normalising a link's address (percent-encoding, international host names) is an eighth
-    # of converting a page, and a campaign links the same few addresses from every page.
-    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)  # type: ignore[method-assign]
-    return md
+@functools.lru_cache(maxsize=4096)
+def _normal_url(url: str) -> str:
+    """Percent-encode what cannot stand in a URL as written (spaces, letters beyond ASCII),
+    leaving any encoding already there; a campaign links the same few addresses everywhere."""
+    return quote(url, safe="%;/?:@&=+$,-_.!~*'()#")
 
 
-def _page_markdown() -> MarkdownIt:
-    md = _markdown("table", "strikethrough")
-    md.use(footnote_plugin).use(deflist_plugin)
-    md.core.ruler.after("block", "toolkit_heading_attributes", _heading_attributes)
-    md.core.ruler.push("toolkit_heading_ids", _heading_ids)
-    md.add_render_rule("footnote_ref", _footnote_ref)
-    md.add_render_rule("footnote_block_open", _footnote_block_open)
-    md.add_render_rule("footnote_block_close", _footnote_block_close)
-    md.add_render_rule("footnote_open", _footnote_open)
-    md.add_render_rule("footnote_anchor", _footnote_anchor)
-    return md
+_UNSAFE_SCHEME = re.compile(r"\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+_SAFE_DATA = re.compile(r"\s*data:image/(gif|png|jpeg|webp);", re.IGNORECASE)
 
 
-_local = threading.local()
+def _safe(url: str) -> bool:
+    """Return whether a link may lead to `url`: never to script, nor to a file or data made
+    into a page (an image may be data)."""
+    return not _UNSAFE_SCHEME.match(url) or bool(_SAFE_DATA.match(url))
 
 
-def _instance() -> MarkdownIt:
-    md = getattr(_local, "md", None)
-    if md is None:
-        md = _local.md = _page_markdown()
-    return md
+_BLOCK_TAGS = {
+    "Paragraph": ("<p>", "</p>\n"),
+    "BlockQuote": ("<blockquote>\n", "</blockquote>\n"),
+    "Item": ("<li>", "</li>\n"),
+    "DefinitionList": ("<dl>\n", "</dl>\n"),
+    "DefinitionListTitle": ("<dt>", "</dt>\n"),
+    "DefinitionListDefinition": ("<dd>", "</dd>\n"),
+    "HtmlBlock": ("", ""),
+}
+_INLINE_TAGS = {
+    "Emphasis": ("<em>", "</em>"),
+    "Strong": ("<strong>", "</strong>"),
+    "Strikethrough": ("<s>", "</s>"),
+}
+_SYMBOL = {"(c)": "©", "(r)": "®", "(tm)": "™", "+-": "±"}
+_SYMBOLS = re.compile(r"\((?:c|r|tm)\)|\+-", re.IGNORECASE)
+"""Typed as letters, set as symbols (quotes, dashes and ellipses are pulldown-cmark's)."""
+_ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z_:][\w:.-]*\Z")
+
+
+class _Writer:
+    """Writes the HTML of one document from its events."""
+
+    def __init__(self, links: _Links | None, *, headings: bool) -> None:
+        self.links = links
+        self.with_headings = headings
+        self.out: list[str] = []
+        self.closers: list[str] = []
+        self.headings: list[tuple[int, str, str]] = []
+        self.ids: set[str] = set()
+        self.heading: tuple[int, int, dict] | None = None
+        self.heading_text: list[str] = []
+        self.image: tuple[str, str] | None = None
+        self.code = False
+        self.alt: list[str] = []
+        self.table: tuple[str, ...] = ()
+        self.cell = 0
+        self.in_head = False
+        self.body_open = False
+        # Footnotes: numbered as first referred to, written out at the end.
+        self.numbers: dict[str, int] = {}
+        self.refs: dict[str, int] = {}
+        self.notes: dict[str, str] = {}
+        self.outer: list[list[str]] = []
+
+    def write(self, events: Iterable[Any]) -> str:
+        for event in events:
+            if type(event) is str:
+                self.simple(event)
+                continue
+            ((kind, value),) = event.items()
+            if kind == "Text":
+                self.text(value)
+            elif kind == "Start":
+                self.start(value)
+            elif kind == "End":
+                self.end(value)
+            elif kind == "Code":
+                self.inline(f"<code>{_escape(value)}</code>", value)
+            elif kind in ("Html", "InlineHtml"):
+                self.inline(value, "")
+            elif kind == "FootnoteReference":
+                self.footnote_reference(value)
+        return "".join(self.out) + self.footnotes()
+
+    def simple(self, event: str) -> None:
+        if event == "SoftBreak":
+            self.inline("\n", " ")
+        elif event == "HardBreak":
+            self.inline("<br>\n", " ")
+        elif event == "Rule":
+            self.block("<hr>\n")
+
+    def text(self, value: str) -> None:
+        if not self.code and ("(" in value or "+-" in value):
+            value = _SYMBOLS.sub(lambda m: _SYMBOL[m[0].lower()], value)
+        self.inline(_escape(value), value)
+
+    def inline(self, html: str, plain: str) -> None:
+        if self.image is not None:
+            self.alt.append(plain)
+            return
+        if self.heading is not None:
+            self.heading_text.append(plain)
+        self.out.append(html)
+
+    def block(self, html: str) -> None:
+        """Start a block on a line of its own (a tight list item's text runs on the `<li>`)."""
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.append(html)
+
+    def start(self, tag: Any) -> None:
+        if type(tag) is str:
+            if tag in _INLINE_TAGS:
+                opening, closing = _INLINE_TAGS[tag]
+                self.inline(opening, "")
+            elif tag in _BLOCK_TAGS:
+                opening, closing = _BLOCK_TAGS[tag]
+                self.block(opening)
+            elif tag == "TableHead":
+                self.in_head, self.cell = True, 0
+                self.block("<thead>\n<tr>\n")
+                closing = "</tr>\n</thead>\n"
+            elif tag == "TableRow":
+                self.cell = 0
+                if not self.body_open:
+                    self.body_open = True
+                    self.block("<tbody>\n")
+                self.block("<tr>\n")
+                closing = "</tr>\n"
+            elif tag == "TableCell":
+                name = "th" if self.in_head else "td"
+                align = _ALIGN.get(self.table[self.cell]) if self.cell < len(self.table) else None
+                self.cell += 1
+                style = f' style="text-align:{align}"' if align else ""
+                self.out.append(f"<{name}{style}>")
+                closing = f"</{name}>\n"
+            else:
+                closing = ""
+            self.closers.append(closing)
+            return
+        ((name, value),) = tag.items()
+        closing = ""
+        if name == "Heading":
+            self.block("")
+            self.heading = (int(value["level"][1]), len(self.out), value)
+            self.out.append("")  # the opening tag, once the id is known
+            self.heading_text = []
+        elif name == "List":
+            if value is None:
+                self.block("<ul>\n")
+                closing = "</ul>\n"
+            else:
+                self.block("<ol>\n" if value == 1 else f'<ol start="{value}">\n')
+                closing = "</ol>\n"
+        elif name == "BlockQuote":
+            self.block("<blockquote>\n")
+            closing = "</blockquote>\n"
+        elif name == "CodeBlock":
+            info = value["Fenced"].split() if isinstance(value, dict) else ()
+            language = info[0] if info else ""
+            css = f' class="language-{_escape(language)}"' if language else ""
+            self.block(f"<pre><code{css}>")
+            self.code = True
+            closing = "</code></pre>\n"
+        elif name == "Table":
+            self.table, self.body_open = tuple(value), False
+            self.block("<table>\n")
+            closing = "</table>\n"
+        elif name == "Link":
+            closing = self.link(value)
+        elif name == "Image":
+            self.image, self.alt = (value["dest_url"], value["title"]), []
+        elif name == "FootnoteDefinition":
+            self.outer.append(self.out)
+            self.out = []
+            closing = value
+        self.closers.append(closing)
+
+    def link(self, value: dict) -> str:
+        url = value["dest_url"]
+        if value["link_type"] == "Email":
+            url = f"mailto:{url}"
+        if not _safe(url):
+            return ""  # its words stay; there is no link
+        href = _normal_url(url)
+        if self.links is not None:
+            href = self.links.rewrite(href)
+        title = f' title="{_escape(value["title"])}"' if value["title"] else ""
+        self.inline(f'<a href="{_escape(href)}"{title}>', "")
+        return "</a>"
+
+    def end(self, tag: Any) -> None:
+        closing = self.closers.pop()
+        name = tag if type(tag) is str else next(iter(tag))
+        if name == "Image":
+            self.end_image()
+        elif name == "Heading":
+            self.end_heading()
+        elif name == "FootnoteDefinition":
+            self.notes[closing] = "".join(self.out)
+            self.out = self.outer.pop()
+        elif name in _INLINE_TAGS or name == "Link":
+            self.inline(closing, "")
+        elif name == "CodeBlock":
+            self.code = False
+            self.out.append(closing)
+        else:
+            if name == "TableHead":
+                self.in_head = False
+            elif name == "Table" and self.body_open:
+                closing = "</tbody>\n" + closing
+            self.out.append(closing)
+
+    def end_image(self) -> None:
+        assert self.image is not None
+        url, title = self.image
+        alt = "".join(self.alt)
+        self.image = None
+        if self.links is not None and not alt.strip():
+            self.links.no_alt(url)
+        src = _normal_url(url) if _safe(url) else ""
+        if self.links is not None and src:
+            src = self.links.rewrite(src)
+        title_attribute = f' title="{_escape(title)}"' if title else ""
+        self.inline(f'<img src="{_escape(src)}" alt="{_escape(alt)}"{title_attribute}>', alt)
+
+    def end_heading(self) -> None:
+        assert self.heading is not None
+        level, at, given = self.heading
+        self.heading = None
+        text = "".join(self.heading_text)
+        attributes = ""
+        if self.with_headings:
+            wanted = given["id"] or _slug(text)
+            unique, count = wanted, 0
+            while unique in self.ids:
+                count += 1
+                unique = f"{wanted}_{count}"
+            self.ids.add(unique)
+            attributes = f' id="{_escape(unique)}"'
+            if level in _CONTENTS_DEPTH:
+                self.headings.append((level, unique, text.strip()))
+            self.out.append(
+                f'<a class="headerlink" aria-label="Link to this section" href="#{unique}" '
+                'title="Link to this section">#</a>'
+            )
+        if given["classes"]:
+            attributes += f' class="{_escape(" ".join(given["classes"]))}"'
+        for name, value in given["attrs"]:
+            if _ATTRIBUTE_NAME.match(name):
+                attributes += f' {name}="{_escape(value or "")}"'
+        self.out[at] = f"<h{level}{attributes}>"
+        self.out.append(f"</h{level}>\n")
+
+    def footnote_reference(self, label: str) -> None:
+        number = self.numbers.setdefault(label, len(self.numbers) + 1)
+        sub = self.refs.get(label, -1) + 1
+        self.refs[label] = sub
+        ref = f"{number}:{sub}" if sub > 0 else str(number)
+        self.inline(
+            f'<sup id="fnref:{ref}"><a class="footnote-ref" href="#fn:{number}">{number}</a></sup>',
+            "",
+        )
+
+    def footnotes(self) -> str:
+        """The footnotes referred to, in the order of their numbers, each with a way back."""
+        listed = [label for label in self.numbers if label in self.notes]
+        if not listed:
+            return ""
+        parts = ['<div class="footnote">\n<hr>\n<ol>\n']
+        for label in listed:
+            number = self.numbers[label]
+            back = "".join(
+                f' <a class="footnote-backref" href="#fnref:{number}{f":{sub}" if sub else ""}" '
+                f'title="Back to reference {number}">&#8617;&#xFE0E;</a>'
+                for sub in range(self.refs[label] + 1)
+            )
+            note = self.notes[label]
+            if note.endswith("</p>\n"):
+                note = note[: -len("</p>\n")] + back + "</p>\n"
+            else:
+                note += back
+            parts.append(f'<li id="fn:{number}">{note}</li>\n')
+        parts.append("</ol>\n</div>\n")
+        return "".join(parts)
 
 
 class _Links:
@@ -176,24 +368,15 @@ class _Links:
         self.body, self.source, self.resolve, self.first_line = body, source, resolve, first_line
         self.problems: list[Problem] = []
 
-    def visit(self, tokens: list[Token]) -> None:
-        for token in tokens:
-            if token.children:
-                self.visit(token.children)
-            if token.type == "image" and not _text(token).strip():
-                src = str(token.attrGet("src") or "")
-                self.problems.append(
-                    Problem(
-                        self.where(src),
-                        f"image has no alt text: {src}",
-                        "warning",
-                        "describe it in the brackets: ![what it shows](file)",
-                    )
-                )
-            for attribute in ("href", "src"):
-                value = token.attrGet(attribute) if token.attrs else None
-                if value is not None:
-                    token.attrSet(attribute, self.rewrite(str(value)))
+    def no_alt(self, src: str) -> None:
+        self.problems.append(
+            Problem(
+                self.where(src),
+                f"image has no alt text: {src}",
+                "warning",
+                "describe it in the brackets: ![what it shows](file)",
+            )
+        )
 
     def rewrite(self, url: str) -> str:
         if merge.TOKEN.search(url):
@@ -223,10 +406,6 @@ class _Links:
         return Location(self.source, line, at - line_start + 1)
 
 
-def _text(token: Token) -> str:
-    return "".join(child.content for child in token.children or ())
-
-
 def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int = 1) -> Converted:
     """Convert a page body; merge fields come back untouched, ready to be filled in.
 
@@ -234,15 +413,10 @@ def convert(body: str, source: PurePosixPath, resolve: Resolver, first_line: int
     line of the body (which starts at `first_line` of its file).
     """
     protected = merge.protect(body)
-    md = _instance()
-    env: dict = {}
-    tokens = md.parse(protected.text, env)
     links = _Links(body, source, resolve, first_line)
-    links.visit(tokens)
-    html = protected.restore(md.renderer.render(tokens, md.options, env).rstrip("\n"))
-    headings = tuple(
-        (level, hid, protected.restore(text)) for level, hid, text in env.get("headings", ())
-    )
+    writer = _Writer(links, headings=True)
+    html = protected.restore(writer.write(_PAGE.events(protected.text)).rstrip("\n"))
+    headings = tuple((level, hid, protected.restore(text)) for level, hid, text in writer.headings)
     return Converted(html, headings, tuple(links.problems))
 
 
@@ -252,17 +426,11 @@ _ATTRIBUTES = {"a": {"href", "title"}}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def _champion_markdown() -> MarkdownIt:
-    return _markdown()
-
-
 def champion_text(text: str) -> str:
     """Render a champion's own Markdown to HTML that can hold no script, frame or handler."""
-    md = getattr(_local, "champion_md", None)
-    if md is None:
-        md = _local.champion_md = _champion_markdown()
     # Headings are demoted so a champion's words sit below the page's own headings.
-    html = md.render(re.sub(r"^#{1,6}[ \t]", "### ", text, flags=re.MULTILINE)).rstrip("\n")
+    demoted = re.sub(r"^#{1,6}[ \t]", "### ", text, flags=re.MULTILINE)
+    html = _Writer(None, headings=False).write(_CHAMPION.events(demoted)).rstrip("\n")
     return nh3.clean(
         html,
         tags=_TAGS,

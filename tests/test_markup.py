@@ -290,6 +290,7 @@ def test_footnote_referred_to_twice_links_back_to_both():
         ("~~gone~~ `a<b>`", "<p><s>gone</s> <code>a&lt;b&gt;</code></p>"),
         ("Line  \nbreak", "<p>Line<br>\nbreak</p>"),
         ("***", "<hr>"),
+        ("<div>\nraw\n</div>\n\nafter", "<div>\nraw\n</div>\n<p>after</p>"),
         (
             '```py\nx = "<"\n```',
             '<pre><code class="language-py">x = &quot;&lt;&quot;\n</code></pre>',

@@ -182,7 +182,8 @@ class _Writer:
         """Start a block on a line of its own (a tight list item's text runs on the `<li>`)."""
         if self.out and not self.out[-1].endswith("\n"):
             self.out.append("\n")
-        self.out.append(html)
+        if html:
+            self.out.append(html)
 
     def start(self, tag: Any) -> None:
         if type(tag) is str:
@@ -247,6 +248,7 @@ class _Writer:
         elif name == "Image":
             self.image, self.alt = (value["dest_url"], value["title"]), []
         elif name == "FootnoteDefinition":
+            # Written aside, and put at the end under its number; its label is what closes it.
             self.outer.append(self.out)
             self.out = []
             closing = value
@@ -285,7 +287,8 @@ class _Writer:
                 self.in_head = False
             elif name == "Table" and self.body_open:
                 closing = "</tbody>\n" + closing
-            self.out.append(closing)
+            if closing:
+                self.out.append(closing)
 
     def end_image(self) -> None:
         assert self.image is not None
@@ -313,11 +316,12 @@ class _Writer:
                 count += 1
                 unique = f"{wanted}_{count}"
             self.ids.add(unique)
-            attributes = f' id="{_escape(unique)}"'
+            anchor = _escape(unique)
+            attributes = f' id="{anchor}"'
             if level in _CONTENTS_DEPTH:
                 self.headings.append((level, unique, text.strip()))
             self.out.append(
-                f'<a class="headerlink" aria-label="Link to this section" href="#{unique}" '
+                f'<a class="headerlink" aria-label="Link to this section" href="#{anchor}" '
                 'title="Link to this section">#</a>'
             )
         if given["classes"]:

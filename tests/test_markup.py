@@ -329,3 +329,10 @@ def test_image_without_alt_text_is_a_located_warning():
         "content/index.md:3:5: warning: image has no alt text: images/map.svg"
         " (describe it in the brackets: ![what it shows](file))"
     ]
+
+
+def test_words_in_braces_at_the_end_of_a_heading_stay_words():
+    converted = convert("## Prices {per item}\n", PurePosixPath("content/a.md"), resolve)
+
+    assert converted.html.startswith('<h2 id="prices-per-item">Prices {per item}<a ')
+    assert converted.headings == ((2, "prices-per-item", "Prices {per item}"),)

@@ -306,11 +306,22 @@ class _Writer:
     def end_heading(self) -> None:
         assert self.heading is not None
         level, at, given = self.heading
+        given_id, classes, attrs = given["id"], given["classes"], given["attrs"]
+        if any(value is None for _, value in attrs):
+            # Words in braces that are not `#id`, `.class` or `name=value` are the writer's
+            # words ("## Prices {per item}"): they stay in the heading, and it has no attributes.
+            words = [
+                *((f"#{given_id}",) if given_id else ()),
+                *(f".{name}" for name in classes),
+                *(name if value is None else f"{name}={value}" for name, value in attrs),
+            ]
+            self.text(" {" + " ".join(words) + "}")
+            given_id, classes, attrs = None, (), ()
         self.heading = None
         text = "".join(self.heading_text)
         attributes = ""
         if self.with_headings:
-            wanted = given["id"] or _slug(text)
+            wanted = given_id or _slug(text)
             unique, count = wanted, 0
             while unique in self.ids:
                 count += 1
@@ -324,9 +335,9 @@ class _Writer:
                 f'<a class="headerlink" aria-label="Link to this section" href="#{anchor}" '
                 'title="Link to this section">#</a>'
             )
-        if given["classes"]:
-            attributes += f' class="{_escape(" ".join(given["classes"]))}"'
-        for name, value in given["attrs"]:
+        if classes:
+            attributes += f' class="{_escape(" ".join(classes))}"'
+        for name, value in attrs:
             if _ATTRIBUTE_NAME.match(name):
                 attributes += f' {name}="{_escape(value or "")}"'
         self.out[at] = f"<h{level}{attributes}>"

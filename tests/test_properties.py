@@ -93,3 +93,84 @@ def test_roster_loader_gives_champions_or_located_problems(tmp_path: Path, text)
     for champion in champions:
         assert is_slug(champion.id)
         assert all(is_slug(alias) for alias in champion.aliases)
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [
+            "# ",
+            "## ",
+            "\n",
+            "\n\n",
+            "    ",
+            "- ",
+            "1. ",
+            "> ",
+            "*",
+            "**",
+            "_",
+            "~~",
+            "`",
+            "```py\n",
+            "[",
+            "]",
+            "(",
+            ")",
+            "![",
+            "[^1]",
+            "[^1]: ",
+            ": ",
+            "| a | b |\n",
+            "|---|--:|\n",
+            "<div>",
+            "</div>",
+            "<b>",
+            "&amp;",
+            "{#id .c}",
+            "{x y}",
+            "(c)",
+            '"',
+            "'",
+            "--",
+            "...",
+            "about.md",
+            "javascript:x",
+            "{{ champion.name }}",
+            "é",
+            "\t",
+            "  \n",
+            "***\n",
+            "Term\n",
+        ]
+    )
+    | TEXT,
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWNISH)
+def test_markdown_gives_balanced_html_or_located_problems(text):
+    """Whatever a writer types, conversion gives HTML whose elements close in order, and its
+    only complaints are located problems."""
+    from html.parser import HTMLParser
+
+    from toolkit.markup import champion_text, convert
+
+    converted = convert(text, PurePosixPath("content/a.md"), lambda path: "x/")
+    assert all(p.location.path == PurePosixPath("content/a.md") for p in converted.problems)
+    if "<" in text or "&" in text:
+        return  # raw HTML is the writer's own: it passes through as written
+    opened: list[str] = []
+
+    class Balance(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br", "hr", "img"):
+                opened.append(tag)
+
+        def handle_endtag(self, tag):
+            assert opened and opened.pop() == tag, (tag, converted.html)
+
+    Balance().feed(converted.html)
+    assert opened == [], converted.html
+    champion_text(text)

@@ -336,3 +336,36 @@ def test_words_in_braces_at_the_end_of_a_heading_stay_words():
 
     assert converted.html.startswith('<h2 id="prices-per-item">Prices {per item}<a ')
     assert converted.headings == ((2, "prices-per-item", "Prices {per item}"),)
+
+
+def nesting(html: str) -> tuple[int, int]:
+    """Return how deep quotes and lists go in `html`, and how many are left open."""
+    from html.parser import HTMLParser
+
+    depth, deepest = 0, 0
+
+    class Depth(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            nonlocal depth, deepest
+            if tag in ("blockquote", "ul", "ol", "li"):
+                depth += 1
+                deepest = max(deepest, depth)
+
+        def handle_endtag(self, tag):
+            nonlocal depth
+            if tag in ("blockquote", "ul", "ol", "li"):
+                depth -= 1
+
+    Depth().feed(html)
+    return deepest, depth
+
+
+@pytest.mark.parametrize(
+    "text", ["> - " * 3000 + "deep", ">" * 5000 + " deep", "- " * 400 + "deep"]
+)
+def test_quotes_and_lists_nest_twenty_deep_at_most(text):
+    """Deeper ones are written flat: cleaning champion text takes time that grows with the
+    square of its depth, and no reader follows a list twenty levels down."""
+    for html in (html_of(text), champion_text(text)):
+        assert nesting(html) == (20, 0)
+        assert "deep" in html

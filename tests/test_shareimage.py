@@ -9,9 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup
 from PIL import Image, ImageChops
 
-from toolkit.shareimage import Card, draw
+from toolkit.shareimage import MARGIN, Card, draw
 
 FONTS = Path(__file__).parent.parent / "themes/default/static/fonts"
+FIXTURES_ART = Path(__file__).parent.parent / "content/images/share.png"
+"""The example campaign's artwork: flat colours, as campaign artwork mostly is."""
 
 
 def test_each_champion_gets_its_own_share_image(project, run_toolkit, tmp_path):
@@ -45,12 +47,18 @@ def test_the_champions_colour_and_logo_are_on_the_image(project, run_toolkit, tm
     out = tmp_path / "out"
     run_toolkit("build", project("campaign"), "-o", out, "--no-print")
     with Image.open(out / "champions/riverside-chamber/share.png") as image:
+        assert image.mode == "P"  # flat artwork and a flat logo: a palette holds the card
         rgb = image.convert("RGB")
         assert rgb.getpixel((20, 600)) == (0x1F, 0x4E, 0x79)  # the panel in their primary colour
-        # The logo (a #1f4e79 circle on a white badge) is drawn near the top left.
+        # The logo (a #1f4e79 circle on a white badge) is drawn near the top left, in colours
+        # of its own that no eye tells from its file's.
         badge = rgb.crop((64, 64, 208, 208))
-        assert (255, 255, 255) in {badge.getpixel((2, 2))}
-        assert any(badge.getpixel((x, 72)) == (0x1F, 0x4E, 0x79) for x in range(20, 120))
+        assert _near(badge.getpixel((2, 2)), (255, 255, 255))
+        assert any(_near(badge.getpixel((x, 72)), (0x1F, 0x4E, 0x79)) for x in range(20, 120))
+
+
+def _near(colour: tuple[int, ...], wanted: tuple[int, ...], within: int = 4) -> bool:
+    return all(abs(a - b) <= within for a, b in zip(colour, wanted, strict=True))
 
 
 def test_a_long_name_is_made_to_fit():
@@ -103,3 +111,75 @@ def test_share_images_are_drawn_again_only_when_they_change(project, run_toolkit
     run_toolkit("build", source, "-o", tmp_path / "c", "--no-print")
     after = {p.name for p in cache.iterdir()}
     assert len(after) == 6 and len(after - set(before)) == 1  # one new picture, the old one gone
+
+
+def _card(artwork: Path | None) -> Card:
+    return Card(
+        kicker="Shop Local Saturday",
+        title="Riverside Chamber of Commerce",
+        lines=("Riverside, Ohio", "Saturday, November 28, 2026"),
+        primary="#1f4e79",
+        ink="#ffffff",
+        accent="#f2a900",
+        fonts=FONTS,
+        artwork=artwork,
+    )
+
+
+def test_a_card_with_flat_artwork_is_a_palette_png_that_looks_the_same(monkeypatch):
+    """Flat artwork and text fit in 256 colours: the card is a palette PNG, far smaller, and
+    no pixel is further than 16 (of 255) from the card drawn in every colour."""
+    from toolkit import shareimage
+
+    artwork = FIXTURES_ART
+    shareimage._side_panel.cache_clear()
+    small = draw(_card(artwork))
+    monkeypatch.setattr(shareimage, "_CLOSE_ENOUGH", -1)  # no palette holds the artwork now
+    shareimage._side_panel.cache_clear()
+    full = draw(_card(artwork))
+    shareimage._side_panel.cache_clear()
+    with Image.open(io.BytesIO(small)) as palette, Image.open(io.BytesIO(full)) as rgb:
+        assert palette.mode == "P"
+        assert rgb.mode == "RGB"
+        difference = ImageChops.difference(palette.convert("RGB"), rgb)
+        assert max(high for _, high in difference.getextrema()) <= 16
+    assert len(small) < len(full) / 2
+
+
+def test_a_card_with_a_photograph_keeps_every_colour(tmp_path):
+    """A gradient cannot be put in a palette without bands: such a card stays RGB."""
+    from toolkit import shareimage
+
+    photo = Image.new("RGB", (400, 300))
+    photo.putdata(
+        [
+            (x * 255 // 399, y * 255 // 299, (x * 7 + y * 3) % 256)
+            for y in range(300)
+            for x in range(400)
+        ]
+    )
+    photo.save(tmp_path / "photo.png")
+    shareimage._side_panel.cache_clear()
+    with Image.open(io.BytesIO(draw(_card(tmp_path / "photo.png")))) as card:
+        assert card.mode == "RGB"
+        assert card.size == (1200, 630)
+
+
+def test_a_card_with_a_photograph_for_a_logo_keeps_every_colour(tmp_path):
+    photo = Image.new("RGBA", (120, 120))
+    photo.putdata(
+        [(x * 2, y * 2, (x * 7 + y * 3) % 256, 255) for y in range(120) for x in range(120)]
+    )
+    card = Card(
+        kicker="Campaign",
+        title="A bakery",
+        lines=(),
+        primary="#1f4e79",
+        ink="#ffffff",
+        accent="#f2a900",
+        fonts=FONTS,
+        logo=photo,
+    )
+    with Image.open(io.BytesIO(draw(card))) as image:
+        assert image.mode == "RGB"
+        assert image.getpixel((MARGIN + 12 + 60, MARGIN + 12 + 60))[:2] == (120, 120)

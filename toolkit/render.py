@@ -75,7 +75,7 @@ RENDER_STRINGS = (
 """Interface strings the renderer itself writes (templates hold the rest)."""
 _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 SHARE_CACHE = ".toolkit-cache/share"
-SHARE_VERSION = 2
+SHARE_VERSION = 3
 """Bump when the drawing of share images changes, so cached ones are drawn again."""
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""

@@ -19,7 +19,7 @@ import pytest
 
 from tests.browser import headless_chromium
 from tests.conftest import REPO
-from toolkit.serve import resolve
+from toolkit.serve import ChangeWatcher, resolve, snapshot
 
 
 class Served:
@@ -270,3 +270,27 @@ def test_first_build_broken_still_serves_the_error(project):
         caught.value.close()
         assert caught.value.code == 500
         assert "content/champions/b.yaml:2:3: error: id `riverside-chamber`" in body
+
+
+def test_a_file_saved_before_the_watcher_first_looks_is_built_again(site):
+    """The watcher starts from the project as it was before the first build: a save during
+    that build, or before the watcher's first look, is not taken for the starting point."""
+    seen = snapshot(site)
+    about = site / "content/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSaved during the first build.\n")
+    rebuilt = threading.Event()
+
+    class Preview:
+        project = site
+
+        def rebuild(self) -> bool:
+            rebuilt.set()
+            return True
+
+    watcher = ChangeWatcher(Preview(), lambda: None, seen)  # type: ignore[arg-type]
+    watcher.start()
+    try:
+        assert rebuilt.wait(10)
+    finally:
+        watcher.stopping.set()
+        watcher.join(5)

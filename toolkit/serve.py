@@ -122,14 +122,19 @@ def snapshot(project: Path) -> dict[str, tuple[int, int]]:
 class ChangeWatcher(threading.Thread):
     """Polls the project; after a change has settled, rebuilds once and reloads browsers."""
 
-    def __init__(self, preview: Preview, on_rebuilt: Callable[[], None]) -> None:
+    def __init__(
+        self, preview: Preview, on_rebuilt: Callable[[], None], seen: dict[str, tuple[int, int]]
+    ) -> None:
         super().__init__(name="toolkit-watch", daemon=True)
         self.preview = preview
         self.on_rebuilt = on_rebuilt
+        self.seen = seen
+        """The project as it was before the build being served: a file saved since, even before
+        this thread first looks, is a change."""
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        seen = snapshot(self.preview.project)
+        seen = self.seen
         while not self.stopping.wait(POLL_SECONDS):
             now = snapshot(self.preview.project)
             if now == seen:
@@ -296,9 +301,12 @@ def run(
     sockets, port = bind(host, port, echo)
     watcher: ChangeWatcher | None = None
     try:
+        # Looked at before the first build: what is saved during it is built again after.
+        seen = snapshot(preview.project)
         # Ctrl-C during the first build: the build discards its staging folder and stops here.
         preview.rebuild()
-        watcher = _serve(preview, sockets, Address(host, port, base_path), open_browser, echo)
+        address = Address(host, port, base_path)
+        watcher = _serve(preview, sockets, address, open_browser, echo, seen)
     except KeyboardInterrupt:
         pass
     finally:
@@ -318,6 +326,7 @@ def _serve(
     address: Address,
     open_browser: bool,
     echo: Echo,
+    seen: dict[str, tuple[int, int]],
 ) -> ChangeWatcher:
     """Serve until Ctrl-C or SIGTERM; return the watcher, for the caller to stop."""
     loop = IOLoop.current()
@@ -340,7 +349,7 @@ def _serve(
     def reload_browsers() -> None:
         loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
-    watcher = ChangeWatcher(preview, reload_browsers)
+    watcher = ChangeWatcher(preview, reload_browsers, seen)
     watcher.start()
     # From here on Ctrl-C stops the loop between requests instead of raising inside one.
     for signum in (signal.SIGINT, signal.SIGTERM):

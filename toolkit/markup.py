@@ -93,7 +93,6 @@ def _safe(url: str) -> bool:
 
 _BLOCK_TAGS = {
     "Paragraph": ("<p>", "</p>\n"),
-    "BlockQuote": ("<blockquote>\n", "</blockquote>\n"),
     "Item": ("<li>", "</li>\n"),
     "DefinitionList": ("<dl>\n", "</dl>\n"),
     "DefinitionListTitle": ("<dt>", "</dt>\n"),
@@ -275,14 +274,19 @@ class _Writer:
         url = value["dest_url"]
         if value["link_type"] == "Email":
             url = f"mailto:{url}"
-        if not _safe(url):
+        href = self.address(url)
+        if href is None:
             return ""  # its words stay; there is no link
-        href = _normal_url(url)
-        if self.links is not None:
-            href = self.links.rewrite(href)
         title = f' title="{_escape(value["title"])}"' if value["title"] else ""
         self.inline(f'<a href="{_escape(href)}"{title}>', "")
         return "</a>"
+
+    def address(self, url: str) -> str | None:
+        """Return where a link or image written as `url` leads, or None for nowhere safe."""
+        if not _safe(url):
+            return None
+        normal = _normal_url(url)
+        return self.links.rewrite(normal) if self.links is not None else normal
 
     def end(self, tag: Any) -> None:
         closing = self.closers.pop()
@@ -318,9 +322,7 @@ class _Writer:
         self.image = None
         if self.links is not None and not alt.strip():
             self.links.no_alt(url)
-        src = _normal_url(url) if _safe(url) else ""
-        if self.links is not None and src:
-            src = self.links.rewrite(src)
+        src = self.address(url) or ""
         title_attribute = f' title="{_escape(title)}"' if title else ""
         self.inline(f'<img src="{_escape(src)}" alt="{_escape(alt)}"{title_attribute}>', alt)
 
@@ -368,11 +370,8 @@ class _Writer:
         number = self.numbers.setdefault(label, len(self.numbers) + 1)
         sub = self.refs.get(label, -1) + 1
         self.refs[label] = sub
-        ref = f"{number}:{sub}" if sub > 0 else str(number)
-        self.inline(
-            f'<sup id="fnref:{ref}"><a class="footnote-ref" href="#fn:{number}">{number}</a></sup>',
-            "",
-        )
+        link = f'<a class="footnote-ref" href="#fn:{number}">{number}</a>'
+        self.inline(f'<sup id="{_reference_id(number, sub)}">{link}</sup>', "")
 
     def footnotes(self) -> str:
         """The footnotes referred to, in the order of their numbers, each with a way back."""
@@ -383,7 +382,7 @@ class _Writer:
         for label in listed:
             number = self.numbers[label]
             back = "".join(
-                f' <a class="footnote-backref" href="#fnref:{number}{f":{sub}" if sub else ""}" '
+                f' <a class="footnote-backref" href="#{_reference_id(number, sub)}" '
                 f'title="Back to reference {number}">&#8617;&#xFE0E;</a>'
                 for sub in range(self.refs[label] + 1)
             )
@@ -395,6 +394,11 @@ class _Writer:
             parts.append(f'<li id="fn:{number}">{note}</li>\n')
         parts.append("</ol>\n</div>\n")
         return "".join(parts)
+
+
+def _reference_id(number: int, sub: int) -> str:
+    """The id of a footnote's `sub`th reference (counted from 0) to footnote `number`."""
+    return f"fnref:{number}:{sub}" if sub else f"fnref:{number}"
 
 
 class _Links:

@@ -123,9 +123,10 @@ def _in_palette(
         for step in range(_SHADES)
     ]
     colours.append(_rgb(card.accent))  # index _ACCENT
-    shade = bytes(round(c * (_SHADES - 1) / 255) for c in range(256))
     image = Image.frombytes("P", (WIDTH, HEIGHT), bytes(WIDTH * HEIGHT))
-    image.paste(Image.frombytes("P", coverage.size, coverage.tobytes().translate(shade)), (0, 0))
+    image.paste(
+        Image.frombytes("P", coverage.size, coverage.tobytes().translate(_SHADE_OF)), (0, 0)
+    )
     panel = int(WIDTH * PANEL)
     for part, at in (
         (side.indexed if side else None, (panel, 0)),
@@ -145,6 +146,8 @@ def _in_palette(
 _SHADES = 32
 """Shades of ink over the background the words are written in: a letter's edge is off by at
 most a sixty-second of the way between the two, which no eye sees."""
+_SHADE_OF = bytes(round(c * (_SHADES - 1) / 255) for c in range(256))
+"""The shade (an index) for each coverage of a pixel by ink, 0 to 255."""
 _ACCENT = _SHADES
 """The accent's index in a palette card."""
 _SIDE_COLOURS = 160

@@ -20,7 +20,7 @@ LAYERS = [
     {"markup", "templates", "ics", "printkit", "kits", "shareimage"},
     {"render"},
     {"output"},
-    {"state"},
+    {"state", "survey"},
     {"cachefile"},
     {"pagecache", "rostercache"},
     {"make"},

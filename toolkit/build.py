@@ -13,6 +13,7 @@ from toolkit.output import check_destination
 from toolkit.scan import scan
 from toolkit.settings import load_settings
 from toolkit.state import Report
+from toolkit.survey import Survey
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
@@ -68,9 +69,30 @@ def run(
     dest = output_folder_of(project, settings.output, output)
     check_destination(project, dest)
     previous = state.load_state(project, dest)
+    # Whether the last build's files are all still there is looked at while the project is.
+    survey = Survey.start(dest, previous.get("outputs", {}).keys())
+    try:
+        return _build(
+            project, dest, previous, survey, progress, pdfs=pdfs, kits=kits, started=started
+        )
+    finally:
+        survey.close()
+
+
+def _build(
+    project: Path,
+    dest: Path,
+    previous: dict,
+    survey: Survey,
+    progress: Progress | None,
+    *,
+    pdfs: bool,
+    kits: bool,
+    started: float,
+) -> Report:
     seen = scan(project)
     fingerprint = state.fingerprint(seen, dest, pdfs=pdfs, kits=kits)
-    if previous.get("fingerprint") == fingerprint and state.intact(dest, previous):
+    if previous.get("fingerprint") == fingerprint and not survey.gone():
         # Not one file of the project changed since the last build into `dest`.
         summary = previous["summary"]
         return Report(
@@ -87,4 +109,6 @@ def run(
     # Imported only when something is to be made: a build with nothing to do starts fast.
     from toolkit.make import make
 
-    return make(seen, dest, previous, fingerprint, progress, pdfs=pdfs, kits=kits, started=started)
+    return make(
+        seen, dest, previous, survey, fingerprint, progress, pdfs=pdfs, kits=kits, started=started
+    )

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from toolkit.digests import input_digests, output_digest
 from toolkit.errors import Problem, Problems, ToolkitError
-from toolkit.output import Patch, Staging, plain_file
+from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import PROJECT_FILES, Output, Plan, make_plan
 from toolkit.printkit import PdfCache, PdfMaker, cache_key
@@ -22,6 +21,7 @@ from toolkit.rostercache import JsonRosterCache
 from toolkit.scan import Scan
 from toolkit.site import Site, load_site
 from toolkit.state import Report, problem, record, save_state
+from toolkit.survey import Survey
 from toolkit.workers import cores, in_workers
 
 Progress = Callable[[int, int], None]
@@ -39,6 +39,7 @@ def make(
     seen: Scan,
     dest: Path,
     previous: dict,
+    survey: Survey,
     fingerprint: str,
     progress: Progress | None,
     *,
@@ -47,7 +48,8 @@ def make(
     started: float,
 ) -> Report:
     """Build the project `seen` into `dest`, taking from `previous` (the last build's state)
-    what did not change; on any error `dest` is left exactly as it was."""
+    what did not change and is still there (`survey`); on any error `dest` is left exactly as
+    it was."""
     project = seen.project
     site = load_site(
         project,
@@ -71,12 +73,11 @@ def make(
     planned = plan.by_path
     stale = [p for p in outputs if p not in planned]
     staging = Patch(dest, stale) if outputs else Staging(dest)
-    folder = str(dest)
     made: dict[str, list] = {}
     cache = PdfCache(site.project)
     step = _Counter(len(plan.outputs), progress).step
     try:
-        checked = _checked(plan.outputs, digests, outputs, folder)
+        checked = _checked(plan.outputs, digests, outputs, survey.gone() if outputs else ())
         collect_again()
         # PDFs first: the microsites list each PDF's page count.
         remake = []
@@ -231,17 +232,20 @@ _CHECK_IN_WORKERS_FROM = 20_000
 
 
 def _checked(
-    outputs: Sequence[Output], digests: Mapping[str, str], previous: dict[str, list], folder: str
+    outputs: Sequence[Output],
+    digests: Mapping[str, str],
+    previous: dict[str, list],
+    gone: Container[str],
 ) -> list[tuple[str | None, bool]]:
-    """Return each output's digest, and whether the last build's file (in `folder`) can stay
-    as it is: made from the same inputs, and still there, a plain file."""
+    """Return each output's digest, and whether the last build's file can stay as it is: made
+    from the same inputs, and still there (not `gone`)."""
     if not previous:
         return [(output_digest(item, digests), False) for item in outputs]
     workers = cores()
     if len(outputs) < _CHECK_IN_WORKERS_FROM or workers < 2:
-        return _check_some(outputs, digests, previous, folder)
+        return _check_some(outputs, digests, previous, gone)
     global _CHECK
-    _CHECK = (outputs, digests, previous, folder)
+    _CHECK = (outputs, digests, previous, gone)
     shares = _chunks(len(outputs), workers, 10_000)
     try:
         parts = {
@@ -260,26 +264,26 @@ def _checked(
     return results
 
 
-_CHECK: tuple[Sequence[Output], Mapping[str, str], dict[str, list], str] | None = None
+_CHECK: tuple[Sequence[Output], Mapping[str, str], dict[str, list], Container[str]] | None = None
 
 
 def _check_share(share: range) -> tuple[int, bytes, dict[int, str | None]]:
     """Check a share in a worker; send back which stay, and the digests of the others only
     (those of the outputs that stay are the last build's)."""
     assert _CHECK is not None
-    outputs, digests, previous, folder = _CHECK
-    results = _check_some(outputs[share.start : share.stop], digests, previous, folder)
+    outputs, digests, previous, gone = _CHECK
+    results = _check_some(outputs[share.start : share.stop], digests, previous, gone)
     changed = {i: d for i, (d, same) in zip(share, results, strict=True) if not same}
     return share.start, bytes(same for _, same in results), changed
 
 
 def _check_some(
-    outputs: Sequence[Output], digests: Mapping[str, str], previous: dict[str, list], folder: str
+    outputs: Sequence[Output],
+    digests: Mapping[str, str],
+    previous: dict[str, list],
+    gone: Container[str],
 ) -> list[tuple[str | None, bool]]:
     results = []
-    # Joined by hand: an output's path is always relative, and `os.path.join` was a third of
-    # this loop over a hundred thousand outputs.
-    prefix = os.path.join(folder, "")
     for item in outputs:
         digest = output_digest(item, digests)
         before = previous.get(item.path)
@@ -287,7 +291,7 @@ def _check_some(
             digest is not None
             and before is not None
             and before[0] == digest
-            and plain_file(prefix + item.path)
+            and item.path not in gone
         )
         results.append((digest, same))
     return results

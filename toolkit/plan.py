@@ -67,6 +67,14 @@ def file_key(path: PurePosixPath) -> str:
     return path.as_posix()
 
 
+@functools.lru_cache(maxsize=65_536)
+def content_key(name: str) -> str:
+    """Input key for a file under `content/` (a logo, the artwork), by its path from there."""
+    # Kept by text: a path object made for each of ten thousand champions' logos, and hashed
+    # for `file_key`, was a third of planning a campaign.
+    return file_key(CONTENT_DIR / name)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Output:
     """One file of the built site and what it is made from."""
@@ -149,7 +157,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
     pieces = pieces_for(site, champion, "print") if champion else site.section("print")
     who = (champion_key(champion.id),) if champion else ()
     files = tuple(
-        file_key(CONTENT_DIR / f) for f in (champion.logo if champion else None,) if f is not None
+        content_key(str(f)) for f in (champion.logo if champion else None,) if f is not None
     )
     lang = champion_language(site, champion) if champion else None
     outputs = []
@@ -171,7 +179,7 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
         )
         if not pdfs:
             continue
-        artwork = (file_key(CONTENT_DIR / piece.image),) if piece.image else ()
+        artwork = (content_key(piece.image),) if piece.image else ()
         for size in print_sizes(site, piece):
             outputs.append(
                 Output(
@@ -228,7 +236,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
             )
         )
     if not partner:
-        artwork = (file_key(CONTENT_DIR / site.settings.image),) if site.settings.image else ()
+        artwork = (content_key(site.settings.image),) if site.settings.image else ()
         outputs.append(
             Output(
                 path="share.png",
@@ -391,14 +399,14 @@ def _champion_outputs(
             )
         )
     outputs.extend(print_outputs(site, champion, pdfs))
-    pictures = [CONTENT_DIR / f for f in (champion.logo, site.settings.image) if f is not None]
+    pictures = [str(f) for f in (champion.logo, site.settings.image) if f is not None]
     outputs.append(
         Output(
             path=f"{folder}share.png",
             kind="share-image",
             origin=champion.source,
             champion=champion.id,
-            inputs=(SETTINGS, THEME, key, *(file_key(f) for f in pictures)),
+            inputs=(SETTINGS, THEME, key, *(content_key(f) for f in pictures)),
             lang=lang,
         )
     )

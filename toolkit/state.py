@@ -51,14 +51,6 @@ def problem(record: list) -> Problem:
     return Problem(Location(PurePosixPath(path), line, col), message, severity, hint)
 
 
-def intact(dest: Path, state: dict) -> bool:
-    """Return whether every file the last build made is still in `dest`."""
-    # Strings, not paths, joined by hand (an output's path is always relative): a campaign's
-    # build has a hundred thousand files.
-    prefix = os.path.join(str(dest), "")
-    return all(os.path.isfile(prefix + path) for path in state.get("outputs", {}))
-
-
 def fingerprint(seen: Scan, dest: Path, *, pdfs: bool, kits: bool) -> str:
     """Return a digest of every file a build of the project `seen` reads, and of how it is
     built."""

@@ -99,24 +99,6 @@ def test_progress_moves_to_the_end_without_a_call_for_every_output(project, tmp_
     assert 200 <= len(told) <= 201
 
 
-def test_outputs_checked_over_several_processes_are_kept_as_by_one(project, tmp_path, monkeypatch):
-    monkeypatch.setattr(make, "_CHECK_IN_WORKERS_FROM", 2)
-    monkeypatch.setattr(make, "cores", lambda: 2)
-    source = project("campaign")
-    out = tmp_path / "out"
-    build.run(source, out, pdfs=False)
-    (out / "about/index.html").unlink()
-    piece = source / "content/kit/social-posts.md"
-    piece.write_text(piece.read_text().replace("Shop with", "Buy from"), encoding="utf-8")
-
-    report = build.run(source, out, pdfs=False)
-    # The deleted page, and the piece campaign-wide, for each of 5 champions and in 5 kits.
-    assert report.unchanged == report.files - 1 - 1 - 6 - 5
-    shutil.rmtree(source / ".toolkit-cache")
-    build.run(source, tmp_path / "clean", pdfs=False)
-    assert snapshot(out) == snapshot(tmp_path / "clean")
-
-
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, tmp_path):
     # A preview server builds again and again in one process: what a build held must go back
     # to being collected when it is done, or each rebuild would keep the last one's cycles.

@@ -227,10 +227,6 @@ class _Failed(Exception):
         super().__init__(list(problems))
 
 
-_CHECK_IN_WORKERS_FROM = 20_000
-"""From this many outputs, they are checked against the last build by one process per core."""
-
-
 def _checked(
     outputs: Sequence[Output],
     digests: Mapping[str, str],
@@ -239,50 +235,6 @@ def _checked(
 ) -> list[tuple[str | None, bool]]:
     """Return each output's digest, and whether the last build's file can stay as it is: made
     from the same inputs, and still there (not `gone`)."""
-    if not previous:
-        return [(output_digest(item, digests), False) for item in outputs]
-    workers = cores()
-    if len(outputs) < _CHECK_IN_WORKERS_FROM or workers < 2:
-        return _check_some(outputs, digests, previous, gone)
-    global _CHECK
-    _CHECK = (outputs, digests, previous, gone)
-    shares = _chunks(len(outputs), workers, 10_000)
-    try:
-        parts = {
-            start: (same, changed)
-            for start, same, changed in in_workers(_check_share, shares, workers)
-        }
-    finally:
-        _CHECK = None
-    results: list[tuple[str | None, bool]] = []
-    for share in shares:
-        same, changed = parts[share.start]
-        for index, kept in zip(share, same, strict=True):
-            results.append(
-                (previous[outputs[index].path][0], True) if kept else (changed[index], False)
-            )
-    return results
-
-
-_CHECK: tuple[Sequence[Output], Mapping[str, str], dict[str, list], Container[str]] | None = None
-
-
-def _check_share(share: range) -> tuple[int, bytes, dict[int, str | None]]:
-    """Check a share in a worker; send back which stay, and the digests of the others only
-    (those of the outputs that stay are the last build's)."""
-    assert _CHECK is not None
-    outputs, digests, previous, gone = _CHECK
-    results = _check_some(outputs[share.start : share.stop], digests, previous, gone)
-    changed = {i: d for i, (d, same) in zip(share, results, strict=True) if not same}
-    return share.start, bytes(same for _, same in results), changed
-
-
-def _check_some(
-    outputs: Sequence[Output],
-    digests: Mapping[str, str],
-    previous: dict[str, list],
-    gone: Container[str],
-) -> list[tuple[str | None, bool]]:
     results = []
     for item in outputs:
         digest = output_digest(item, digests)

@@ -462,3 +462,18 @@ def test_an_entrys_digest_follows_what_it_says_not_where_it_is(tmp_path):
     edited = digests("- name: B\n- name: A\n  city: Boone\n")
     assert moved == first
     assert edited["b"] == first["b"] and edited["a"] != first["a"]
+
+
+def test_a_message_or_description_too_long_to_clean_in_time_is_refused(tmp_path):
+    nested = "<div>" * 5_000  # 25,000 characters of HTML nested 5,000 deep
+    text = (
+        f"- name: A\n  message: '{nested}'\n"
+        f"- name: B\n  businesses:\n    - {{name: Shop, description: '{nested}'}}\n"
+        f"- name: C\n  message: '{'<div>' * 4_000}'\n"
+    )
+    assert errors(tmp_path, {"a.yaml": text}) == [
+        "content/champions/a.yaml:2:12: error: `message` is 25,000 characters long; "
+        "at most 20,000 please",
+        "content/champions/a.yaml:5:33: error: `description` is 25,000 characters long; "
+        "at most 20,000 please",
+    ]

@@ -56,8 +56,16 @@ class Fields:
     def bad(self, key: str, message: str) -> None:
         self.problems.error(self.loc(key), message)
 
-    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
-        """Return a string field; numbers are accepted and turned into text."""
+    def text(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        default: str | None = None,
+        longest: int | None = None,
+    ) -> str | None:
+        """Return a string field; numbers are accepted and turned into text. Longer than
+        `longest` characters is an error."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -71,6 +79,9 @@ class Fields:
         value = str(value).strip()
         if not value and required:
             self.bad(key, f"`{key}` must not be empty")
+            return default
+        if longest is not None and len(value) > longest:
+            self.bad(key, f"`{key}` is {len(value):,} characters long; at most {longest:,} please")
             return default
         return value or default
 

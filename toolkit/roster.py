@@ -109,6 +109,12 @@ class Champion:
         return KINDS.get(self.kind, KINDS["other"])
 
 
+LONGEST_TEXT = 20_000
+"""The most characters a champion's message, or a business's description, may have. Both are
+Markdown cleaned for the page, in time that grows with the square of how deep their HTML nests:
+a message of half a million characters took twenty seconds to clean, one of this length at most
+a tenth of a second."""
+
 CHAMPION_KEYS = (
     "id",
     "name",
@@ -255,7 +261,7 @@ def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champ
         language=language,
         event=_event(f.mapping("event")),
         businesses=tuple(_business(b) for b in f.items("businesses", "a business")),
-        message=f.text("message"),
+        message=f.text("message", longest=LONGEST_TEXT),
         aliases=_aliases(f),
         source=f.doc.loc(*f.keys),
         written=MappingProxyType(f.data),
@@ -388,7 +394,7 @@ def _business(f: Fields) -> Business:
         address=f.text("address"),
         url=f.url("url"),
         category=f.text("category"),
-        description=f.text("description"),
+        description=f.text("description", longest=LONGEST_TEXT),
     )
 
 

@@ -145,3 +145,24 @@ def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(camp
     east = campaign / "content/champions/east.yaml"
     east.write_text(east.read_text(encoding="utf-8").replace("Courthouse Square", "City Park"))
     assert any(c.event and c.event.place == "City Park" for c in load(campaign))
+
+
+def test_champions_kept_under_other_rules_are_read_again(campaign, parsed, monkeypatch):
+    west = campaign / "content/champions/west.yaml"
+    west.write_text(
+        west.read_text(encoding="utf-8") + f"- name: Long\n  message: '{'word ' * 5_000}'\n",
+        encoding="utf-8",
+    )
+    age(campaign)
+    # An earlier toolkit took a message of any length, and kept it.
+    with monkeypatch.context() as earlier:
+        earlier.setattr(roster, "LONGEST_TEXT", 10**9)
+        earlier.setattr(rostercache, "RULES", roster.RULES - 1)
+        cachefile.CacheFile._remembered.clear()
+        assert any(c.name == "Long" for c in load(campaign))
+    cachefile.CacheFile._remembered.clear()
+    parsed.clear()
+
+    with pytest.raises(ToolkitError, match=r"west\.yaml:\d+:\d+: error: `message` is 24,999"):
+        load(campaign)
+    assert "west.yaml" in parsed

@@ -109,6 +109,10 @@ class Champion:
         return KINDS.get(self.kind, KINDS["other"])
 
 
+RULES = 2
+"""Counts changes to what an entry may say: champions kept in the build cache under other rules
+are read again from their roster, so a build with the cache finds what a clean one does."""
+
 LONGEST_TEXT = 20_000
 """The most characters a champion's message, or a business's description, may have. Both are
 Markdown cleaned for the page, in time that grows with the square of how deep their HTML nests:

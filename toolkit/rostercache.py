@@ -15,7 +15,7 @@ from typing import Any
 
 from toolkit.cachefile import CacheFile, Seen
 from toolkit.errors import Location
-from toolkit.roster import Business, Champion, Colors, Event
+from toolkit.roster import RULES, Business, Champion, Colors, Event
 
 CACHE_FILE = "rosters"
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Champion, Business, Colors, Event, Location)}
@@ -26,7 +26,7 @@ class JsonRosterCache(CacheFile):
     champions name (a logo that changes or goes is checked again)."""
 
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
-        super().__init__(project, CACHE_FILE, languages)
+        super().__init__(project, CACHE_FILE, languages, RULES)
         self.project = project
 
     def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:

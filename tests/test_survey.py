@@ -15,25 +15,46 @@ from toolkit.errors import ToolkitError
 from toolkit.survey import Survey
 
 
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The processes forked during the test, by pid."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this system")
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(survey, "FORK_FROM", 1)
+    monkeypatch.setattr(survey, "cores", lambda: 2)
+    return pids
+
+
 @pytest.fixture(params=["forked", "here"])
-def looking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every build looks at its output folder in another process, or in its own."""
+def looking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every build looks at its output folder in another process, or in its own; the processes
+    forked during the test, by pid."""
     if request.param == "forked":
-        if not hasattr(os, "fork"):
-            pytest.skip("no fork on this system")
-        monkeypatch.setattr(survey, "FORK_FROM", 1)
-        monkeypatch.setattr(survey, "cores", lambda: 2)
-    else:
-        monkeypatch.setattr(survey, "FORK_FROM", 10**9)
-    return request.param
+        return request.getfixturevalue("forked")
+    monkeypatch.setattr(survey, "FORK_FROM", 10**9)
+    return []
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def _no_child_left(pids: list[int]) -> bool:
+    """Return whether every process in `pids` has ended and been waited for (none is left to
+    linger, as a zombie or still looking)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 def test_files_that_are_gone_or_not_plain_are_found(tmp_path, looking):
@@ -46,7 +67,7 @@ def test_files_that_are_gone_or_not_plain_are_found(tmp_path, looking):
     paths = ["a/index.html", "b/index.html", "c.html", "d/index.html", "é.html"]
 
     assert Survey.start(tmp_path, paths).gone() == {"b/index.html", "c.html", "d/index.html"}
-    assert _no_child_left()
+    assert _no_child_left(looking)
 
 
 def test_a_deleted_output_is_made_again_and_others_are_kept(project, tmp_path, looking):
@@ -66,7 +87,7 @@ def test_a_deleted_output_is_made_again_and_others_are_kept(project, tmp_path, l
     shutil.rmtree(source / ".toolkit-cache")
     build.run(source, tmp_path / "clean", pdfs=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")
-    assert _no_child_left()
+    assert _no_child_left(looking)
 
 
 def test_an_output_deleted_before_an_edit_is_made_again(project, tmp_path, looking):
@@ -80,7 +101,7 @@ def test_an_output_deleted_before_an_edit_is_made_again(project, tmp_path, looki
     build.run(source, out, pdfs=False)
     assert (out / "about/index.html").is_file()
     assert "One more line." in (out / "guides/faq/index.html").read_text(encoding="utf-8")
-    assert _no_child_left()
+    assert _no_child_left(looking)
 
 
 def test_a_build_that_fails_leaves_no_process_behind(project, tmp_path, looking):
@@ -95,14 +116,10 @@ def test_a_build_that_fails_leaves_no_process_behind(project, tmp_path, looking)
     with pytest.raises(ToolkitError):
         build.run(source, out, pdfs=False)
     assert snapshot(out) == before
-    assert _no_child_left()
+    assert _no_child_left(looking)
 
 
-def test_what_the_other_process_found_is_what_the_build_is_told(tmp_path, monkeypatch):
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this system")
-    monkeypatch.setattr(survey, "FORK_FROM", 1)
-    monkeypatch.setattr(survey, "cores", lambda: 2)
+def test_what_the_other_process_found_is_what_the_build_is_told(tmp_path, monkeypatch, forked):
     (tmp_path / "kept.html").write_text("kept")
     paths = ["kept.html", "gone.html", "other/gone.html"]
 
@@ -114,14 +131,10 @@ def test_what_the_other_process_found_is_what_the_build_is_told(tmp_path, monkey
         time.sleep(0.01)
     monkeypatch.setattr(survey, "_gone", lambda prefix, paths: list(paths))
     assert look.gone() == {"gone.html", "other/gone.html"}
-    assert _no_child_left()
+    assert forked and _no_child_left(forked)
 
 
-def test_a_look_that_does_not_finish_is_made_here(tmp_path, monkeypatch):
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork on this system")
-    monkeypatch.setattr(survey, "FORK_FROM", 1)
-    monkeypatch.setattr(survey, "cores", lambda: 2)
+def test_a_look_that_does_not_finish_is_made_here(tmp_path, monkeypatch, forked):
     (tmp_path / "kept.html").write_text("kept")
 
     def dies(self):
@@ -129,4 +142,4 @@ def test_a_look_that_does_not_finish_is_made_here(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Survey, "_look_from_start", dies)
     assert Survey.start(tmp_path, ["kept.html", "gone.html"]).gone() == {"gone.html"}
-    assert _no_child_left()
+    assert forked and _no_child_left(forked)

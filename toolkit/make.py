@@ -77,7 +77,7 @@ def make(
     cache = PdfCache(site.project)
     step = _Counter(len(plan.outputs), progress).step
     try:
-        checked = _checked(plan.outputs, digests, outputs, survey.gone() if outputs else ())
+        checked = _checked(plan.outputs, digests, outputs, survey.gone())
         collect_again()
         # PDFs first: the microsites list each PDF's page count.
         remake = []

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from toolkit.output import plain_file
-from toolkit.workers import cores
+from toolkit.workers import as_worker, cores
 
 FORK_FROM = 5_000
 """From this many files, another process looks at them; fewer take less time than a fork."""
@@ -90,8 +90,7 @@ class Survey:
             # the build's on its way out.
             try:
                 os.close(pipe)
-                signal.set_wakeup_fd(-1)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                as_worker()
                 looked, found = self._look_from_start()
                 with os.fdopen(end, "wb") as out:
                     out.write("\0".join([str(looked), *found]).encode("utf-8", "surrogateescape"))

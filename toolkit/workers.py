@@ -60,10 +60,15 @@ def in_workers(
                 future.cancel()  # those not started yet; the pool waits for the others
 
 
-def _start(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+def as_worker() -> None:
+    """Put a forked process's signal handling back to plain, as a worker's (see above)."""
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Ctrl-C reaches every process of the terminal: the build stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    as_worker()
     if setup is not None:
         setup(*args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.conftest import write_files
@@ -244,3 +245,44 @@ def test_text_on_any_brand_colour_stays_readable_in_greyscale():
 )
 def test_search_key_folds_case_and_accents(text, key):
     assert search_key(text) == key
+
+
+def test_a_template_compiled_by_an_earlier_build_is_not_compiled_again(tmp_path, monkeypatch):
+    theme = theme_with(tmp_path, {"page.html": "<h1>{{ title }}</h1>\n\n<p>{{ subtitle }}</p>\n"})
+    get_template(make_environment(theme), "page.html", tmp_path)
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_again)
+    template = get_template(make_environment(theme), "page.html", tmp_path)
+
+    assert render_template(template, {"title": "T", "subtitle": "S"}, tmp_path) == (
+        "<h1>T</h1>\n\n<p>S</p>"
+    )
+    # A mistake is still located at its line.
+    with pytest.raises(ToolkitError) as raised:
+        render_template(template, {"title": "T"}, tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "themes/custom/templates/page.html:3: error: template: 'subtitle' is undefined"
+    ]
+
+
+def test_a_template_changed_since_it_was_compiled_is_compiled_afresh(tmp_path):
+    theme = theme_with(tmp_path, {"page.html": "old {{ title }}"})
+    get_template(make_environment(theme), "page.html", tmp_path)
+    (tmp_path / "themes/custom/templates/page.html").write_text("new {{ title }}")
+
+    template = get_template(make_environment(theme), "page.html", tmp_path)
+
+    assert render_template(template, {"title": "T"}, tmp_path) == "new T"
+
+
+def test_templates_still_render_when_compiled_ones_cannot_be_kept(tmp_path, monkeypatch):
+    env = make_environment(theme_with(tmp_path, {"page.html": "hi {{ title }}"}))
+    assert env.bytecode_cache is not None
+    monkeypatch.setattr(env.bytecode_cache, "directory", str(tmp_path / "no" / "such"))
+
+    template = get_template(env, "page.html", tmp_path)
+
+    assert render_template(template, {"title": "T"}, tmp_path) == "hi T"

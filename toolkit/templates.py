@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -26,6 +28,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         # Templates are read once per build; nothing needs to notice them change mid-build.
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["contrast_text"] = contrast_text
     env.filters["mix"] = mix
@@ -34,6 +37,25 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     # `_` comes with each page's context, in that page's language; this is the fallback.
     env.globals["_"] = lambda text: text
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by an earlier build, kept by Jinja in a folder of the user's own
+    (never the project's: compiled code runs when loaded, and a project is passed around),
+    each checked against its template's text before use."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # Should it fail (a full disk), only the next build's head start is lost.
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):
+        return None  # no private folder to be had: compile each time
 
 
 def get_template(env: jinja2.Environment, name: str, project: Path) -> jinja2.Template:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import write_files
 from tests.test_cachefile import cached_entries, shard_file
-from toolkit import build, cachefile
+from toolkit import build, cachefile, pagecache
 from toolkit.errors import Problems, ToolkitError
 from toolkit.pagecache import JsonPageCache
-from toolkit.pages import load_pages
+from toolkit.pages import Page, load_pages
 from toolkit.state import STATE_FOLDER
 
 FILES = {
@@ -22,6 +23,11 @@ FILES = {
     "date: 2026-11-01\n---\n\nWe *shop* local.\n",
     "content/kit/poster.md": "---\nkinds: [chamber]\n---\n# Poster\n\nHello {{ champion.name }}\n",
     "content/about.es.md": "---\ntitle: Nosotros\n---\nHola.\n",
+    # Every field away from its default, so that one kept in the wrong place shows.
+    "content/print/window.md": "---\ntitle: Window sign\ndescription: For the door\n"
+    "layout: sign\norder: 4\ndraft: true\nnav: true\nnav_title: Sign\ndate: 2026-10-02\n"
+    "kinds: [business, mayor]\nimage: art/sign.png\nsizes: [a4, letter]\nextra: {x: 1}\n"
+    "---\n\n\nSign here.\n",
 }
 LANGUAGES = ("en", "es")
 AN_HOUR_AGO = time.time() - 3600
@@ -59,6 +65,13 @@ def test_pages_taken_from_the_cache_equal_pages_read_from_their_files(site):
     assert cached(site) == set(FILES)
 
 
+def test_the_cache_keeps_every_field_of_a_page():
+    kept = {*pagecache._FIELDS, *pagecache._ELSEWHERE}
+
+    assert sorted(kept) == sorted(f.name for f in fields(Page))
+    assert len(kept) == len(pagecache._FIELDS) + len(pagecache._ELSEWHERE)
+
+
 def test_an_edited_page_is_read_again(site):
     load(site)
     about = site / "content/about.md"
@@ -80,7 +93,7 @@ def test_a_deleted_page_is_forgotten(site):
     load(site)
     (site / "content/kit/poster.md").unlink()
 
-    assert [p.name for p in load(site)] == ["about", "about"]
+    assert [p.name for p in load(site)] == ["window", "about", "about"]
     assert "content/kit/poster.md" not in cached(site)
 
 

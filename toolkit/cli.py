@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +41,8 @@ def _verbosity(command: Callable[..., None]) -> Callable[..., None]:
 
     def set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
         if value:
+            import logging  # here: a build that says nothing need not load it
+
             logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
         return value
 

@@ -62,7 +62,7 @@ def make(
     plan = plan_site(site, pdfs=pdfs, kits=kits)
     renderer = Renderer(site, plan, previous.get("theme"))
     known = {
-        path: (key, tuple(problem(p) for p in problems))
+        path: (key, tuple(map(problem, problems)) if problems else ())
         for path, (key, problems) in previous.get("pages", {}).items()
     }
     found = Problems()

@@ -14,8 +14,6 @@ from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 from typing import Any
 
-import babel
-import babel.dates
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -85,17 +83,23 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
 
 def format_date(value: dt.date, lang: str = "en") -> str:
     """Write a date out in full, as the language does: Saturday, November 28, 2026."""
+    import babel.dates  # here: a rebuild whose pages show no date need not load it
+
     return _plain(babel.dates.format_date(value, "full", locale=_locale(lang)))
 
 
 def format_time(value: dt.time, lang: str = "en") -> str:
     """Write a time for people, as the language does: 9:00 AM, 14:30."""
+    import babel.dates
+
     return _plain(babel.dates.format_time(value, "short", locale=_locale(lang)))
 
 
 def _locale(lang: str) -> str:
     # `en-GB` → `en_GB`; an unknown language falls back to English rather than failing a build.
     code = lang.replace("-", "_")
+    import babel
+
     try:
         babel.Locale.parse(code)
     except (ValueError, babel.UnknownLocaleError):

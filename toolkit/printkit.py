@@ -6,7 +6,6 @@ import base64
 import functools
 import hashlib
 import io
-import logging
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -16,8 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
-
-log = logging.getLogger(__name__)
 
 PAPER_LABELS = {
     "letter": "US Letter, 8.5 × 11 in",

@@ -9,7 +9,6 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import babel
 import jinja2
 
 from toolkit.errors import Location, ToolkitError
@@ -151,6 +150,8 @@ def mix(color: str, other: str, amount: float) -> str:
 
 def language_name(code: str) -> str:
     """Return a language's name in that language, for a language switcher: `es` → Español."""
+    import babel  # here: a campaign in one language need not load it
+
     try:
         name = babel.Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
     except (ValueError, babel.UnknownLocaleError):

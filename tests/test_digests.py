@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import snapshot
 from toolkit import digests, plan, state
+from toolkit.site import load_site
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -33,6 +34,12 @@ def files_in(output: str) -> int:
 EDITS = {
     "page": lambda p: edit(p / "content/about.md", "Smart", "Clever"),
     "page title": lambda p: edit(p / "content/about.md", "nav_title: About", "nav_title: Us"),
+    "translated menu title": lambda p: edit(
+        p / "content/about.es.md", "nav_title: Acerca de", "nav_title: Nosotros"
+    ),
+    "page leaves the menu": lambda p: edit(
+        p / "content/guides/faq.md", "order: 20\n", "order: 20\nnav: false\n"
+    ),
     "kit piece": lambda p: edit(p / "content/kit/social-posts.md", "Shop with", "Buy from"),
     "roster entry": lambda p: edit(
         p / "content/champions/east.yaml", "Courthouse Square", "City Park"
@@ -74,6 +81,21 @@ def test_incremental_build_equals_a_clean_build(change, project, run_toolkit, tm
     again = run_toolkit("build", source, "-o", output, "--no-print")
     assert again.exit_code == 0, again.stderr
     assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_the_menu_digest_changes_with_the_pages_in_the_menu_only(project):
+    source = project("campaign")
+    news = source / "content/news.md"
+    news.write_text("---\ntitle: News\n---\nFresh.\n", encoding="utf-8")
+
+    def menu() -> str:
+        return digests.input_digests(load_site(source), ())[plan.NAV]
+
+    before = menu()
+    edit(news, "title: News", "title: Latest news")  # not in the menu: no page changes
+    assert menu() == before
+    edit(news, "---\nFresh", "nav: true\n---\nFresh")  # now in every page's menu
+    assert menu() != before
 
 
 def test_a_one_page_edit_remakes_only_what_it_affects(project, run_toolkit, tmp_path):

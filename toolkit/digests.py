@@ -73,6 +73,9 @@ def input_digests(
         for p in site.pages
         if p.section != "site"
     ]
+    # The menu lists the campaign pages that ask to be in it, each in every language: only
+    # those pages are in its digest (a corpus of ten thousand pages has a menu of a few).
+    in_menu = {p.name for p in site.section("site") if p.nav and p.name}
     digests = {
         SETTINGS: _hash(settings),
         THEME: _hash(_tree(site.theme.folders)),
@@ -80,13 +83,19 @@ def input_digests(
             [
                 (p.name, p.lang, p.title, p.nav_title, p.order, p.nav)
                 for p in site.pages
-                if p.section == "site"
+                if p.section == "site" and p.name in in_menu
             ]
         ),
         LISTING: _hash([[getattr(c, name) for name in LISTED] for c in site.champions]),
         KIT_PIECES: _hash(pieces),
-        FILES: _hash([p.path for p in site.pages], [p.path for p in site.drafts], site.assets),
-        DATES: _hash([(p.path, p.date) for p in site.pages]),
+        # As text: the repr of ten thousand path objects costs more than the rest together.
+        FILES: _hash(
+            [str(p.path) for p in site.pages],
+            [str(p.path) for p in site.drafts],
+            [str(a) for a in site.assets],
+        ),
+        # Only the pages that have a date show one (in the sitemap).
+        DATES: _hash([(str(p.path), p.date.isoformat()) for p in site.pages if p.date]),
         PDFS: _hash(pdfs),
     }
     if PROJECT_FILES in wanted:

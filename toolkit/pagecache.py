@@ -22,7 +22,8 @@ class JsonPageCache(CacheFile):
 
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
         super().__init__(project, CACHE_FILE, languages)
-        self.root = str(project)
+        self.root = os.path.join(project, "")
+        """The project's folder, ending in a separator: each page's file is this and its key."""
 
     def get(self, path: PurePosixPath, seen: Seen) -> Page | None:
         entry_key = path.as_posix()
@@ -32,10 +33,10 @@ class JsonPageCache(CacheFile):
         if known is not None and known[0] == seen and known[1].markdown is None:
             return known[1]
         entry = self.entry(entry_key)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != list(seen):
+        if type(entry) is not list or len(entry) != 2 or entry[0] != list(seen):
             return None
         try:
-            page = _page(entry[1], path, os.path.join(self.root, entry_key))
+            page = _page(entry[1], path, self.root + entry_key)
         except (TypeError, ValueError, KeyError, AttributeError):
             return None  # not written by this version: read the file
         self.remembered[entry_key] = (seen, page)

@@ -142,15 +142,15 @@ class Renderer:
         self._assets = set(site.assets)
         # What a page's links can lead to, as one digest: a page converts the same while it
         # and this stay the same.
-        self._link_targets = hashlib.sha256(
-            repr(
-                (
-                    sorted((str(p.path), p.url, p.section, p.name, p.lang) for p in site.pages),
-                    sorted(str(p.path) for p in site.drafts),
-                    sorted(str(a) for a in site.assets),
-                )
-            ).encode("utf-8")
-        ).hexdigest()[:32]
+        # Joined text rather than a repr of tuples: ten thousand pages are in it.
+        targets = hashlib.sha256()
+        for part in (
+            sorted(f"{p.path}\0{p.url}\0{p.section}\0{p.name}\0{p.lang}" for p in site.pages),
+            sorted(str(p.path) for p in site.drafts),
+            sorted(str(a) for a in site.assets),
+        ):
+            targets.update("\n".join(part).encode("utf-8", "surrogateescape") + b"\1")
+        self._link_targets = targets.hexdigest()[:32]
         self._nav = [p for p in site.section("site") if p.nav and p.name]
         self._pieces = {p.name: p for p in site.section("kit")}
         self._alternates = self._alternate_urls(plan)

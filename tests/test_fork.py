@@ -12,10 +12,14 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from tests.conftest import snapshot
 from toolkit import fork as fork_module
+from toolkit.errors import Problems
+from toolkit.kits import roster_entry
+from toolkit.roster import load_roster_file
 
 
 @pytest.fixture
@@ -238,3 +242,27 @@ def test_a_zip_without_a_kit_is_refused(tmp_path, run_toolkit):
     result = run_toolkit("fork", tmp_path / "cats.zip", tmp_path / "dest")
     assert result.exit_code == 1
     assert "no toolkit.yaml in the zip" in result.stderr
+
+
+def test_a_kits_roster_entry_reads_back_as_the_campaign_wrote_it(tmp_path):
+    # Long text that the writer folds, quotes, line breaks, a line separator, emoji, a tab.
+    message = (
+        'Say "hi": it\'s #1 · ünïcode\u2028next \U0001f600\tand '
+        + "a long line of words that goes on " * 8
+    )
+    roster = tmp_path / "content/champions/a.yaml"
+    roster.parent.mkdir(parents=True)
+    roster.write_text(
+        yaml.safe_dump(
+            [{"name": 'Ünïon Square: "Shops"', "message": message, "city": "yes"}],
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    (champion,) = load_roster_file(tmp_path, roster, ("en",), Problems())
+
+    roster.write_bytes(roster_entry(champion))
+    (again,) = load_roster_file(tmp_path, roster, ("en",), Problems())
+
+    assert dict(again.written) == {**champion.written, "id": champion.id}
+    assert (again.name, again.message, again.city) == (champion.name, champion.message, "yes")

@@ -128,8 +128,14 @@ def roster_entry(champion: Champion) -> bytes:
     """Return a roster file holding only `champion`'s entry, as the campaign wrote it."""
     data = dict(champion.written)
     data.setdefault("id", champion.id)
-    text = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump([data], Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
+
+
+# libyaml's writer, where PyYAML has it: a campaign of ten thousand champions writes ten
+# thousand entries, at 0.15 ms each rather than 0.7. It folds long quoted text at other places
+# than PyYAML's own, into YAML that reads back the same.
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def kit_zip(files: dict[str, bytes], folder: str) -> bytes:

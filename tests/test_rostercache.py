@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import snapshot
 from tests.test_cachefile import cached_entries, shard_file
 from toolkit import cachefile, roster, rostercache
 from toolkit.errors import Problems, ToolkitError
@@ -126,6 +127,49 @@ def test_a_damaged_cache_is_ignored(campaign, damage):
     cache.write_text(text, encoding="utf-8")
 
     assert load(campaign) == load_roster(campaign, LANGUAGES)
+
+
+def test_an_entry_as_written_is_read_from_the_cache_only_when_asked_for(campaign, monkeypatch):
+    fresh = {c.id: c for c in load_roster(campaign, LANGUAGES)}
+    load(campaign)
+    cachefile.CacheFile._remembered.clear()  # as a new build would
+    read: list[str] = []
+    real = json.loads
+
+    def loads(text, *args, **kwargs):
+        read.append(text)
+        return real(text, *args, **kwargs)
+
+    def entries_read() -> int:
+        return sum(1 for text in read if text.startswith('["mapping"'))
+
+    monkeypatch.setattr(json, "loads", loads)
+    kept = load(campaign)
+    assert entries_read() == 0
+
+    assert {c.id: dict(c.written) for c in kept} == {c.id: dict(c.written) for c in fresh.values()}
+    assert entries_read() == len(kept)
+
+
+def test_a_damaged_entry_as_written_is_a_located_error(campaign, run_toolkit, tmp_path):
+    output = tmp_path / "out"
+    assert run_toolkit("build", campaign, "-o", output, "--no-print").exit_code == 0
+    cache = shard_file(campaign / STATE_FOLDER / "rosters", "content/champions/east.yaml")
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for champion in data["entries"]["content/champions/east.yaml"][2]:
+        champion[-2] = ["kept", "not json"]  # each champion's entry as written
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    cachefile.CacheFile._remembered.clear()  # as a new build would
+    before = snapshot(output)
+    piece = campaign / "content/kit/social-posts.md"
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+
+    result = run_toolkit("build", campaign, "-o", output, "--no-print")  # kits are made again
+
+    assert result.exit_code == 1
+    assert ".toolkit-cache: error: the build cache is damaged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(output) == before
 
 
 def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(campaign, monkeypatch):

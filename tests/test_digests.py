@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import snapshot
-from toolkit import digests, plan, state
+from toolkit import digests, make, plan, state
 from toolkit.site import load_site
 
 
@@ -261,3 +262,73 @@ def test_a_kit_piece_laid_out_as_home_builds(project, run_toolkit, tmp_path):
     piece.write_text("---\nlayout: home\n---\n" + piece.read_text().split("---\n", 2)[-1])
     result = run_toolkit("build", source, "-o", tmp_path / "out", "--no-print")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.fixture
+def digests_made(monkeypatch) -> list[str]:
+    """The outputs whose digest a build makes, by path."""
+    made: list[str] = []
+    real = digests.output_digest
+
+    def output_digest(output, inputs):
+        made.append(output.path)
+        return real(output, inputs)
+
+    monkeypatch.setattr(make, "output_digest", output_digest)
+    return made
+
+
+def test_an_entry_edit_makes_the_digests_of_that_champion_only(
+    project, run_toolkit, tmp_path, digests_made
+):
+    source = project("campaign")
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    digests_made.clear()
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    # Each champion's outputs are in `champions/<id or alias>/`.
+    champions = {p.split("/")[1] for p in digests_made if re.match(r"champions/[^/]+/", p)}
+
+    assert champions == {"riverside-chamber", "rcc"}  # the champion whose event moved, by id
+    assert {p for p in digests_made if not p.startswith("champions/")}  # the campaign's own
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_a_shared_input_makes_every_digest_again(project, run_toolkit, tmp_path, digests_made):
+    source = project("campaign")
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    edit(source / "content/kit/social-posts.md", "Shop with", "Buy from")
+    digests_made.clear()
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+
+    assert len(digests_made) == len(set(digests_made)) == files_in_state(source)
+
+
+def files_in_state(source: Path) -> int:
+    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
+    return len(json.loads(file.read_text(encoding="utf-8"))["outputs"])
+
+
+def test_a_record_of_the_last_build_without_champions_digests_is_used(
+    project, run_toolkit, tmp_path
+):
+    # Made by an earlier version: every output's digest is made, and what is unchanged stays.
+    source = project("campaign")
+    output = tmp_path / "out"
+    first = run_toolkit("build", source, "-o", output, "--no-print")
+    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
+    record = json.loads(file.read_text(encoding="utf-8"))
+    del record["units"]
+    file.write_text(json.dumps(record), encoding="utf-8")
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+
+    assert again.exit_code == 0
+    assert files_in(again.output) == files_in(first.output)
+    assert "unchanged)" in again.output
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)

@@ -123,6 +123,34 @@ def input_digests(
     return digests
 
 
+def unit_digests(
+    site: Site, inputs: Mapping[str, str], *, pdfs: bool, kits: bool
+) -> dict[str, str]:
+    """Return a digest for each champion of everything their outputs are planned and made
+    from: their entry, their region, and every input that is not another champion's.
+
+    Equal digests mean the same outputs from the same inputs: a build whose champion has the
+    digest it had last time takes their outputs' digests as they were, without making them
+    (a hundred thousand digests took a third of a rebuild after one entry changed).
+    """
+    shared = hashlib.sha256(f"{__version__}\0{FORMAT}\0{pdfs}\0{kits}".encode())
+    for key in sorted(inputs):
+        if not key.startswith(_OWN):
+            shared.update(f"{key}\0{inputs[key]}\0".encode("utf-8", "surrogateescape"))
+    common = shared.hexdigest()
+    found = {}
+    for champion in site.champions:
+        entry = inputs.get(champion_key(champion.id), "")
+        region = inputs.get(region_key(champion.region), "")
+        text = f"{common}\0{entry}\0{region}"
+        found[champion.id] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return found
+
+
+_OWN = (champion_key(""), region_key(None))
+"""How the input keys of one champion and of one region begin."""
+
+
 def output_digest(output: Output, inputs: Mapping[str, str]) -> str | None:
     """Return the digest of one output, or None when an input has none (always remake it)."""
     # A campaign has a hundred thousand outputs: their digests are joined text, not reprs.

@@ -7,10 +7,10 @@ import hashlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from toolkit.digests import input_digests, output_digest
+from toolkit.digests import input_digests, output_digest, unit_digests
 from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
@@ -69,6 +69,9 @@ def make(
     # Every project file is looked at only when a kit carries them; the first kit says so.
     wanted = (PROJECT_FILES,) if any(PROJECT_FILES in o.inputs for o in plan.outputs) else ()
     digests = input_digests(site, wanted, pdfs=pdfs)
+    units = unit_digests(site, digests, pdfs=pdfs, kits=kits)
+    kept_units = previous.get("units", {})
+    unchanged = [span for c, span in plan.units.items() if kept_units.get(c) == units[c]]
     outputs: dict[str, list] = previous.get("outputs", {})
     planned = plan.by_path
     stale = [p for p in outputs if p not in planned]
@@ -77,7 +80,7 @@ def make(
     cache = PdfCache(site.project)
     step = _Counter(len(plan.outputs), progress).step
     try:
-        checked = _checked(plan.outputs, digests, outputs, survey.gone())
+        checked = _checked(plan.outputs, digests, outputs, survey.gone(), unchanged)
         collect_again()
         # PDFs first: the microsites list each PDF's page count.
         remake = []
@@ -139,7 +142,7 @@ def make(
         "pdfs": report.pdfs,
         "warnings": [record(p) for p in warnings],
     }
-    save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key)
+    save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key, units)
     if pdfs:
         cache.prune()
     prune_share_cache(site.project, renderer, partial=bool(staging.linked))
@@ -232,11 +235,25 @@ def _checked(
     digests: Mapping[str, str],
     previous: dict[str, list],
     gone: Container[str],
+    unchanged: Iterable[range] = (),
 ) -> list[tuple[str | None, bool]]:
     """Return each output's digest, and whether the last build's file can stay as it is: made
-    from the same inputs, and still there (not `gone`)."""
-    results = []
-    for item in outputs:
+    from the same inputs, and still there (not `gone`).
+
+    The outputs in `unchanged` (the runs of champions whose unit digest is as it was) have the
+    digests they had: those are taken from `previous` rather than made again.
+    """
+    results: list[tuple[str | None, bool] | None] = [None] * len(outputs)
+    for span in unchanged:
+        befores = [previous.get(outputs[index].path) for index in span]
+        if None in befores:
+            continue  # not all made by the last build: each is looked at below
+        for index, before in zip(span, befores, strict=True):
+            path = outputs[index].path
+            results[index] = (before[0], before[0] is not None and path not in gone)
+    for index, item in enumerate(outputs):
+        if results[index] is not None:
+            continue
         digest = output_digest(item, digests)
         before = previous.get(item.path)
         same = (
@@ -245,8 +262,8 @@ def _checked(
             and before[0] == digest
             and item.path not in gone
         )
-        results.append((digest, same))
-    return results
+        results[index] = (digest, same)
+    return results  # type: ignore[return-value]
 
 
 def make_pdfs(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
@@ -109,6 +109,9 @@ class Plan:
     by_path: Mapping[str, Output]
     sitemaps: Mapping[str, tuple[Output, ...]]
     """Each sitemap file (`sitemap.xml`, or the parts its index lists) and what it lists."""
+    units: Mapping[str, range] = field(default_factory=lambda: MappingProxyType({}))
+    """Each champion's outputs, by the champion's id: where they stand in `outputs` (they
+    follow one another). Their digests all change together, or none does (`unit_digests`)."""
 
     def __len__(self) -> int:
         return len(self.outputs)
@@ -203,6 +206,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
     prints = tuple(file_key(p.path) for p in site.section("print"))
     partner = site.settings.partner
     outputs: list[Output] = []
+    units: dict[str, range] = {}
     home = None
     for page in site.section("site"):
         if partner and page.name == "":
@@ -248,7 +252,9 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         outputs.append(_generated("champions/index.html", "directory", settings, LISTING))
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
+            start = len(outputs)
             outputs.extend(_champion_outputs(site, champion, prints, pdfs, kits))
+            units[champion.id] = range(start, len(outputs))
     if not partner:
         for lang in site.settings.languages[1:]:
             outputs.extend(_language_outputs(site, lang, prints))
@@ -277,7 +283,7 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
     outputs.extend(sitemaps)
     for path, kind in (("robots.txt", "robots"), ("404.html", "not-found")):
         outputs.append(_generated(path, kind, settings))
-    return _checked(outputs, listed)
+    return _checked(outputs, listed, units)
 
 
 def sitemap_parts(outputs: tuple[Output, ...] | list[Output]) -> list[list[Output]]:
@@ -448,7 +454,7 @@ def _champion_outputs(
 
 
 def _checked(
-    outputs: list[Output], sitemaps: dict[str, tuple[Output, ...]]
+    outputs: list[Output], sitemaps: dict[str, tuple[Output, ...]], units: dict[str, range]
 ) -> tuple[Plan, Problems]:
     problems = Problems()
     by_path: dict[str, Output] = {}
@@ -463,7 +469,13 @@ def _checked(
             at,
             f"output {output.path} is made twice: by {_describe(output)} and by {_describe(first)}",
         )
-    return Plan(tuple(outputs), MappingProxyType(by_path), MappingProxyType(sitemaps)), problems
+    plan = Plan(
+        tuple(outputs),
+        MappingProxyType(by_path),
+        MappingProxyType(sitemaps),
+        MappingProxyType(units),
+    )
+    return plan, problems
 
 
 def _shown(file: Path, project: Path) -> PurePosixPath:

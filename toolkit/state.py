@@ -103,7 +103,8 @@ def load_state(project: Path, dest: Path) -> dict:
         or state.get("stamp") != _stamp(dest)
     ):
         return {}
-    if not all(isinstance(state.get(k), dict) for k in ("outputs", "pages", "summary")):
+    state.setdefault("units", {})  # not kept by earlier versions: every digest is made
+    if not all(isinstance(state.get(k), dict) for k in ("outputs", "pages", "summary", "units")):
         return {}
     return state
 
@@ -116,6 +117,7 @@ def save_state(
     summary: dict,
     project_fingerprint: str,
     theme: str,
+    units: dict[str, str] | None = None,
 ) -> None:
     file = state_file(project, dest)
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +130,7 @@ def save_state(
         "summary": summary,
         "fingerprint": project_fingerprint,
         "theme": theme,
+        "units": units or {},
     }
     temporary = file.with_suffix(".tmp")
     temporary.write_text(json.dumps(state), encoding="utf-8")

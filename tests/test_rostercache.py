@@ -60,6 +60,20 @@ def test_every_champion_comes_back_from_the_cache_exactly(campaign):
         assert repr(again) == repr(champion)  # what the build's digests are made of
 
 
+def test_champions_are_read_back_field_by_field_in_the_order_they_are_kept(campaign):
+    # `_champion` and `_business` name the fields in this order, for speed.
+    assert rostercache._FIELDS["Champion"] == (
+        *("id", "name", "kind", "city", "region", "country", "website", "email", "phone"),
+        *("logo", "colors", "language", "event", "businesses", "message", "aliases"),
+        *("source", "written", "digest"),
+    )
+    assert rostercache._FIELDS["Business"] == ("name", "address", "url", "category", "description")
+    champions = load_roster(campaign, LANGUAGES)
+    assert any(c.businesses for c in champions)
+    for champion in champions:
+        assert rostercache._champion(json.loads(json.dumps(encode(champion)))) == champion
+
+
 def test_an_unchanged_roster_is_not_parsed_again(campaign, parsed):
     fresh = load_roster(campaign, LANGUAGES)
     load(campaign)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import write_files
 from toolkit.errors import Problems, ToolkitError
-from toolkit.roster import Business, Colors, Event, load_roster, load_roster_file
+from toolkit.roster import Business, Colors, Event, entries_of, load_roster, load_roster_file
 
 LANGUAGES = ("en", "es")
 
@@ -477,3 +477,34 @@ def test_a_message_or_description_too_long_to_clean_in_time_is_refused(tmp_path)
         "content/champions/a.yaml:5:33: error: `description` is 25,000 characters long; "
         "at most 20,000 please",
     ]
+
+
+def test_a_roster_splits_into_its_entries():
+    text = "# Our roster\n\n- name: A\n  city: X\n# between\n-\n  name: B\n- {name: C}\n"
+
+    entries = entries_of(text)
+
+    assert [(start, entry) for start, entry, _ in entries] == [
+        (2, "- name: A\n  city: X\n# between\n"),
+        (5, "-\n  name: B\n"),
+        (7, "- {name: C}\n"),
+    ]
+    assert len({digest for _, _, digest in entries}) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# nothing yet\n",
+        "[{name: A}, {name: B}]\n",
+        "name: A\n- name: B\n",
+        "---\n- name: A\n",
+        "%YAML 1.1\n---\n- name: A\n",
+        "- name: A\n...\n",
+        "- name: A\u2028- name: B\n",
+        "  - name: A\n  - name: B\n",
+    ],
+)
+def test_a_roster_that_is_not_a_plain_list_is_read_whole(text):
+    assert entries_of(text) is None

@@ -43,13 +43,13 @@ def campaign(project) -> Path:
 def parsed(monkeypatch) -> list[str]:
     """The roster files parsed from YAML, by name."""
     names: list[str] = []
-    real = roster.load_roster_file
+    real = roster.read_roster_file
 
-    def load_roster_file(project, file, languages, problems):
+    def read_roster_file(project, file, languages, problems, earlier=None):
         names.append(file.name)
-        return real(project, file, languages, problems)
+        return real(project, file, languages, problems, earlier)
 
-    monkeypatch.setattr(roster, "load_roster_file", load_roster_file)
+    monkeypatch.setattr(roster, "read_roster_file", read_roster_file)
     return names
 
 
@@ -186,6 +186,91 @@ def test_a_damaged_entry_as_written_is_a_located_error(campaign, run_toolkit, tm
     assert snapshot(output) == before
 
 
+@pytest.fixture
+def entries_read(monkeypatch) -> list[str]:
+    """The YAML texts parsed while reading rosters."""
+    texts: list[str] = []
+    real = roster.parse
+
+    def parse(text, path, line_offset=0):
+        texts.append(text)
+        return real(text, path, line_offset)
+
+    monkeypatch.setattr(roster, "parse", parse)
+    return texts
+
+
+def reload(campaign: Path) -> tuple:
+    """Load the roster as a new build does (nothing remembered in this process)."""
+    cachefile.CacheFile._remembered.clear()
+    return load(campaign)
+
+
+def test_an_edit_to_one_entry_reads_that_entry_alone(campaign, entries_read):
+    load(campaign)
+    east = campaign / "content/champions/east.yaml"
+    text = east.read_text(encoding="utf-8")
+    east.write_text(text.replace("place: Courthouse Square", "place: City Park", 1))
+    entries_read.clear()
+
+    found = reload(campaign)
+
+    assert len(entries_read) == 1
+    assert entries_read[0].startswith("- id: riverside-chamber\n")
+    assert "City Park" in entries_read[0]
+    assert "Mayor of Northfield" not in entries_read[0]  # the next entry is not read again
+    assert found == load_roster(campaign, LANGUAGES)  # as a whole read finds them, lines too
+
+
+def test_entries_added_above_keep_their_own_lines(campaign, entries_read):
+    load(campaign)
+    east = campaign / "content/champions/east.yaml"
+    text = east.read_text(encoding="utf-8")
+    east.write_text("# Added first.\n- name: Newcomer\n  kind: business\n\n" + text)
+    entries_read.clear()
+
+    found = reload(campaign)
+
+    assert [t.split("\n", 1)[0] for t in entries_read] == ["- name: Newcomer"]
+    assert found == load_roster(campaign, LANGUAGES)
+    moved = {c.id: c.source.line for c in found}
+    assert moved["newcomer"] == 2 and moved["riverside-chamber"] == 5
+
+
+def test_a_mistake_in_an_edited_entry_reads_as_in_a_whole_file(campaign):
+    load(campaign)
+    east = campaign / "content/champions/east.yaml"
+    east.write_text(east.read_text(encoding="utf-8").replace("kind: mayor", "kind: mayour"))
+
+    with pytest.raises(ToolkitError) as cached:
+        reload(campaign)
+    with pytest.raises(ToolkitError) as whole:
+        load_roster(campaign, LANGUAGES)
+
+    assert [str(p) for p in cached.value.problems] == [str(p) for p in whole.value.problems]
+    assert "east.yaml:19:9: error: unknown kind 'mayour'" in str(cached.value)
+
+
+def test_an_entry_that_names_another_entrys_anchor_reads_the_file_whole(campaign, entries_read):
+    east = campaign / "content/champions/east.yaml"
+    text = east.read_text(encoding="utf-8")
+    east.write_text(
+        text.replace("  region: Minnesota\n", "  region: &home Minnesota\n")
+        + "- name: Neighbour\n  region: *home\n"
+    )
+    age(campaign)
+    load(campaign)
+    east.write_text(east.read_text(encoding="utf-8").replace("Courthouse Square", "City Park"))
+    entries_read.clear()
+
+    found = reload(campaign)
+
+    assert found == load_roster(campaign, LANGUAGES)
+    assert next(c for c in found if c.name == "Neighbour").region == "Minnesota"
+    assert any(text.startswith("- id: riverside-chamber") for text in entries_read)
+    assert any(len(text) >= len(east.read_text(encoding="utf-8")) for text in entries_read)
+
+
 def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(campaign, monkeypatch):
     # A preview server builds again in the same process: champions it decoded are taken as
     # they are while their files are as they were; an edited file is parsed again.
@@ -196,9 +281,9 @@ def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(camp
     monkeypatch.setattr(
         cachefile.CacheFile, "_shard", lambda self, n: read.append(n) or real_shard(self, n)
     )
-    monkeypatch.setattr(rostercache, "decode", lambda data: pytest.fail("decoded again"))
-
-    assert load(campaign) == fresh
+    with monkeypatch.context() as decoding:
+        decoding.setattr(rostercache, "decode", lambda data: pytest.fail("decoded again"))
+        assert load(campaign) == fresh
     assert read == []
     east = campaign / "content/champions/east.yaml"
     east.write_text(east.read_text(encoding="utf-8").replace("Courthouse Square", "City Park"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -155,8 +156,20 @@ class RosterCache(Protocol):
     def get(self, path: PurePosixPath, seen: tuple[int, ...]) -> list[Champion] | None:
         """Return the champions read from `path` when it was as `seen`, or None."""
 
-    def put(self, path: PurePosixPath, seen: tuple[int, ...], champions: list[Champion]) -> None:
-        """Keep the champions read from `path` as `seen`."""
+    def earlier(self, path: PurePosixPath) -> Mapping[str, tuple[Champion, int]]:
+        """Return the champions last read from `path` (now changed), by the digest of their
+        entry's text (`entries_of`), each with the line its entry started on; none when the
+        logos they name changed too."""
+
+    def put(
+        self,
+        path: PurePosixPath,
+        seen: tuple[int, ...],
+        champions: list[Champion],
+        entries: list[tuple[str, int]] | None = None,
+    ) -> None:
+        """Keep the champions read from `path` as `seen`, with the digest of each one's entry
+        and the line it starts on, when the file could be split into its entries."""
 
     def keep_only(self, paths: Iterable[PurePosixPath]) -> None:
         """Forget the files that are gone, and save."""
@@ -188,14 +201,15 @@ def load_roster(
             continue
         found = Problems()
         try:
-            read = load_roster_file(project, file, languages, found)
+            earlier = cache.earlier(path) if cache is not None else {}
+            read, entries = read_roster_file(project, file, languages, found, earlier)
         except ToolkitError as exc:
             found.absorb(exc)
         else:
             champions.extend(read)
             if cache is not None and not found.items:
                 # A file with problems is read again each time, so they are said each time.
-                cache.put(path, seen, read)
+                cache.put(path, seen, read, entries)
         problems.extend(found.items)
     if cache is not None:
         cache.keep_only(paths)
@@ -209,12 +223,83 @@ def load_roster_file(
     project: Path, file: Path, languages: tuple[str, ...], problems: Problems
 ) -> list[Champion]:
     """Read one roster file: a YAML list of champions."""
+    return read_roster_file(project, file, languages, problems)[0]
+
+
+def read_roster_file(
+    project: Path,
+    file: Path,
+    languages: tuple[str, ...],
+    problems: Problems,
+    earlier: Mapping[str, tuple[Champion, int]] | None = None,
+) -> tuple[list[Champion], list[tuple[str, int]] | None]:
+    """Read one roster file; return its champions and, when the file splits into its entries
+    (`entries_of`), the digest of each one's entry and the line it starts on.
+
+    The champions of entries in `earlier` (the digests of entries read before, with what they
+    made and where they started) are taken from there rather than read again: an edit to one
+    entry of a file of thousands reads that entry alone.
+    """
     path = PurePosixPath(file.relative_to(project).as_posix())
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
-    doc = parse(text.removeprefix("\ufeff"), path)
+    text = text.removeprefix("\ufeff")
+    entries = entries_of(text)
+    if entries is not None and earlier:
+        read = _read_entries(project, path, entries, languages, earlier)
+        if read is not None:
+            return read, [(digest, start) for start, _, digest in entries]
+    champions = _read_whole(project, path, text, languages, problems)
+    if entries is None or len(entries) != len(champions):
+        return champions, None
+    # Each champion must lie within its entry, or the split is not what YAML read.
+    ends = [start for start, _, _ in entries[1:]] + [text.count("\n") + 1]
+    for champion, (start, _, _), end in zip(champions, entries, ends, strict=True):
+        if not start < (champion.source.line or 0) <= end:
+            return champions, None
+    return champions, [(digest, start) for start, _, digest in entries]
+
+
+def _read_entries(
+    project: Path,
+    path: PurePosixPath,
+    entries: list[tuple[int, str, str]],
+    languages: tuple[str, ...],
+    earlier: Mapping[str, tuple[Champion, int]],
+) -> list[Champion] | None:
+    """Read a file entry by entry, taking from `earlier` those read before; None when an entry
+    has a problem (the file is then read whole, for the messages YAML gives a whole file)."""
+    champions = []
+    for start, text, digest in entries:
+        known = earlier.get(digest)
+        if known is not None:
+            champion, was = known
+            source = champion.source
+            moved = Location(path, (source.line or 0) - was + start, source.col)
+            champions.append(dataclasses.replace(champion, source=moved))
+            continue
+        found = Problems()
+        try:
+            doc = parse(text, path, line_offset=start)
+        except ToolkitError:
+            return None
+        if not isinstance(doc.data, list) or len(doc.data) != 1:
+            return None
+        if not isinstance(doc.data[0], dict):
+            return None
+        champion = read_champion(project, Fields(doc, (0,), found, "a champion"), languages)
+        if champion is None or found.items:
+            return None
+        champions.append(champion)
+    return champions
+
+
+def _read_whole(
+    project: Path, path: PurePosixPath, text: str, languages: tuple[str, ...], problems: Problems
+) -> list[Champion]:
+    doc = parse(text, path)
     if doc.data is None:
         return []
     if not isinstance(doc.data, list):
@@ -228,6 +313,36 @@ def load_roster_file(
         if champion is not None:
             champions.append(champion)
     return champions
+
+
+_ENTRY_START = re.compile(r"^-(?=[ \t\n]|$)", re.MULTILINE)
+_NOT_SPLIT = re.compile(r"^(?:---|\.\.\.|%)|[\r\x85\u2028\u2029]", re.MULTILINE)
+
+
+def entries_of(text: str) -> list[tuple[int, str, str]] | None:
+    """Split a roster file into its entries: each one's first line (counted from 0), its text
+    and a digest of it; None when the file is not a plain list of entries.
+
+    An entry starts at a `-` in the first column and runs to the next. Read on its own, an
+    entry gives what YAML gives it in the whole file, except where something runs over from one
+    entry into the next (an alias of an anchor in another entry, an unclosed quote): reading it
+    alone then fails, and the file is read whole. Directives, several documents and line breaks
+    other than `\n` are left to a whole read.
+    """
+    starts = [match.start() for match in _ENTRY_START.finditer(text)]
+    if not starts or _NOT_SPLIT.search(text):
+        return None
+    for line in text[: starts[0]].split("\n"):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return None  # something before the first entry: not a plain list
+    entries = []
+    line = text.count("\n", 0, starts[0])
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        entry = text[begin:end]
+        digest = hashlib.sha256(entry.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        entries.append((line, entry, digest))
+        line += entry.count("\n")
+    return entries
 
 
 def read_champion(project: Path, f: Fields, languages: tuple[str, ...]) -> Champion | None:

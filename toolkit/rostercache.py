@@ -41,7 +41,7 @@ class JsonRosterCache(CacheFile):
                 return list(kept)
         entry = self.entry(key)
         try:
-            recorded, logos, champions = entry  # type: ignore[misc]
+            recorded, logos, champions, *_ = entry  # type: ignore[misc]
             if recorded != list(seen) or self._logos_seen(logo for logo, _ in logos) != logos:
                 return None
             found = [decode(c) for c in champions]
@@ -52,12 +52,40 @@ class JsonRosterCache(CacheFile):
         self.remembered[key] = ((seen, logos), tuple(found))
         return found
 
-    def put(self, path: PurePosixPath, seen: Seen, champions: list[Champion]) -> None:
-        """Keep the champions read from `path` as `seen` (no problems were found in it)."""
+    def earlier(self, path: PurePosixPath) -> dict[str, tuple[Champion, int]]:
+        """Return the champions last kept for `path` by the digest of their entry's text, each
+        with the line the entry started on; none when a logo they name changed since, or when
+        the file was not split into entries."""
+        try:
+            _, logos, champions, entries = self.entry(path.as_posix())  # type: ignore[misc]
+            if not entries or len(entries) != len(champions):
+                return {}
+            if self._logos_seen(logo for logo, _ in logos) != logos:
+                return {}
+            found = {}
+            for data, (digest, start) in zip(champions, entries, strict=True):
+                champion = decode(data)
+                if not isinstance(champion, Champion) or type(start) is not int:
+                    return {}
+                found[str(digest)] = (champion, start)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return {}  # not written by this version
+        return found
+
+    def put(
+        self,
+        path: PurePosixPath,
+        seen: Seen,
+        champions: list[Champion],
+        entries: list[tuple[str, int]] | None = None,
+    ) -> None:
+        """Keep the champions read from `path` as `seen` (no problems were found in it), with
+        the digest of each one's entry and the line it starts on (`roster.entries_of`)."""
         if not self.trusted(seen):
             return
         logos = self._logos_seen(sorted({c.logo.as_posix() for c in champions if c.logo}))
-        self.keep(path, [list(seen), logos, [encode(c) for c in champions]])
+        kept = [encode(c) for c in champions]
+        self.keep(path, [list(seen), logos, kept, [list(e) for e in entries or ()] or None])
         self.remembered[path.as_posix()] = ((seen, logos), tuple(champions))
 
     def _logos_seen(self, logos: Iterable[str]) -> list[list]:

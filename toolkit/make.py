@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from toolkit.digests import input_digests, output_digest, unit_digests
 from toolkit.errors import Problem, Problems, ToolkitError
@@ -131,9 +131,9 @@ def make(
         warnings=warnings,
     )
     pages = {
-        page.path.as_posix(): [renderer.conversion_key(page), [record(p) for p in problems]]
+        path: [renderer.conversion_key(page), [record(p) for p in problems]]
         for page in site.pages
-        if (problems := renderer.page_problems.get(page.path)) is not None
+        if (problems := renderer.page_problems.get(path := str(page.path))) is not None
     }
     summary = {
         "pages": report.pages,
@@ -209,7 +209,7 @@ def _chunks(count: int, workers: int, most: int) -> list[range]:
 
 def _render_chunk(
     indexes: range,
-) -> tuple[dict[PurePosixPath, tuple[Problem, ...]], set[Path], int]:
+) -> tuple[dict[str, tuple[Problem, ...]], set[Path], int]:
     assert _WORK is not None
     renderer, outputs, staging = _WORK
     try:

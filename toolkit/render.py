@@ -131,14 +131,17 @@ class Renderer:
             lang: _generic(self._settings[lang], lang, self._translators[lang])
             for lang in site.settings.languages
         }
-        self.page_problems: dict[PurePosixPath, tuple[Problem, ...]] = {}
-        """What converting each page found (broken links, images without alt text)."""
-        self._parts: dict[PurePosixPath, _PageParts] = {}
+        self.page_problems: dict[str, tuple[Problem, ...]] = {}
+        """What converting each page found (broken links, images without alt text), by the
+        page's path as text (as `_pages`)."""
+        self._parts: dict[str, _PageParts] = {}
         self._lock = threading.Lock()
-        self._pages = {p.path: p for p in site.pages}
+        # By each page's path as text: a path object's first hash costs ten times a text's, and
+        # ten thousand pages are looked up here.
+        self._pages = {str(p.path): p for p in site.pages}
         # The folder of the theme's fonts, for share images and PDFs; looked up once a build.
         self._font_file = site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
-        self._drafts = {p.path for p in site.drafts}
+        self._drafts = {str(p.path) for p in site.drafts}
         self._assets = set(site.assets)
         # What a page's links can lead to, as one digest: a page converts the same while it
         # and this stay the same.
@@ -195,11 +198,12 @@ class Renderer:
         such a page is converted later only if an output needs it.
         """
         for page in self.site.pages:
-            if page.path in self.page_problems:
+            path = str(page.path)
+            if path in self.page_problems:
                 continue
-            remembered = (known or {}).get(page.path.as_posix())
+            remembered = (known or {}).get(path)
             if remembered is not None and remembered[0] == self.conversion_key(page):
-                self.page_problems.setdefault(page.path, remembered[1])
+                self.page_problems.setdefault(path, remembered[1])
             else:
                 self._page_parts(page)
         return self.problems
@@ -208,7 +212,9 @@ class Renderer:
     def problems(self) -> list[Problem]:
         """What converting the pages found so far, in the order of the pages."""
         return [
-            problem for page in self.site.pages for problem in self.page_problems.get(page.path, ())
+            problem
+            for page in self.site.pages
+            for problem in self.page_problems.get(str(page.path), ())
         ]
 
     def conversion_key(self, page: Page) -> str:
@@ -224,7 +230,7 @@ class Renderer:
     # -- pages -----------------------------------------------------------------------------
 
     def _page(self, output: Output) -> str:
-        page = self._pages[output.page] if output.page else None
+        page = self._pages[str(output.page)] if output.page else None
         champion = self.site.champions_by_id[output.champion] if output.champion else None
         lang = self._lang(output)
         merge_champion = self._merge(champion, lang)
@@ -260,7 +266,7 @@ class Renderer:
         return _merge_champion(champion, self.site, lang)
 
     def _page_parts(self, page: Page) -> _PageParts:
-        parts = self._parts.get(page.path)
+        parts = self._parts.get(str(page.path))
         if parts is None:
             # A long-running preview converts a page again only when it (or what its links can
             # lead to) changed: the same page in the same site converts to the same parts.
@@ -273,8 +279,8 @@ class Renderer:
                     _CONVERTED.pop(next(iter(_CONVERTED)))
             parts, problems = remembered
             with self._lock:
-                self._parts[page.path] = parts
-                self.page_problems[page.path] = problems
+                self._parts[str(page.path)] = parts
+                self.page_problems[str(page.path)] = problems
         return parts
 
     def _convert(self, page: Page) -> tuple[_PageParts, tuple[Problem, ...]]:
@@ -291,13 +297,13 @@ class Renderer:
         return parts, converted.problems
 
     def _resolve(self, target: PurePosixPath, lang: str) -> str | None:
-        page = self._pages.get(target) or self._pages.get(target / "index.md")
+        page = self._pages.get(str(target)) or self._pages.get(str(target / "index.md"))
         if page is not None:
             if page.section == "kit":
                 return markup.KIT + page.name + markup.KIT_END
             # A translated page links to the same language's version where there is one.
             return markup.ROOT + self.site.translation(page, lang).url
-        if target in self._drafts:
+        if str(target) in self._drafts:
             return None
         relative = PurePosixPath(target).relative_to(CONTENT_DIR) if target != CONTENT_DIR else None
         if relative is not None and relative in self._assets:
@@ -373,7 +379,7 @@ class Renderer:
         )
 
     def _alias(self, output: Output) -> str:
-        piece = self._pages[output.page] if output.page else None
+        piece = self._pages[str(output.page)] if output.page else None
         target = champion_url(self.site, output.champion or "", piece)
         values = self._base_context(output, None)
         values["target"] = target
@@ -486,14 +492,14 @@ class Renderer:
         return kit
 
     def _print_preview(self, output: Output) -> str:
-        piece = self._pages[output.page or PurePosixPath()]
+        piece = self._pages[str(output.page)]
         size = print_sizes(self.site, piece)[0]
         values = self._print_context(output, piece, size, screen=True)
         return self._finish(f"print/{piece.layout or 'poster'}.html", values, None)
 
     def print_job(self, output: Output) -> Job:
         """Return the HTML document that becomes one PDF, and what it may read."""
-        piece = self._pages[output.page or PurePosixPath()]
+        piece = self._pages[str(output.page)]
         values = self._print_context(output, piece, output.size or "letter", screen=False)
         template = f"print/{piece.layout or 'poster'}.html"
         variants = []
@@ -628,7 +634,7 @@ class Renderer:
             (
                 self._absolute(_dir_url(o.path)),
                 [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
-                self._pages[o.page].date if o.page and o.champion is None else None,
+                self._pages[str(o.page)].date if o.page and o.champion is None else None,
             )
             for o in self._sitemaps[output.path]
         ]
@@ -729,13 +735,13 @@ class Renderer:
         versions: dict[tuple[str, object], dict[str, str]] = {}
         wanted = [o for o in plan.outputs if o.champion is None and o.kind in _TRANSLATED_KINDS]
         for output in wanted:
-            page = self._pages.get(output.page) if output.page else None
+            page = self._pages.get(str(output.page)) if output.page else None
             key = (output.kind, page.key if page else None)
             lang = output.lang or self.default_lang
             versions.setdefault(key, {})[lang] = _dir_url(output.path)
         alternates = {}
         for output in wanted:
-            page = self._pages.get(output.page) if output.page else None
+            page = self._pages.get(str(output.page)) if output.page else None
             found = versions[(output.kind, page.key if page else None)]
             if len(found) > 1:
                 alternates[output.path] = sorted(found.items())

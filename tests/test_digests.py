@@ -332,3 +332,33 @@ def test_a_record_of_the_last_build_without_champions_digests_is_used(
     assert files_in(again.output) == files_in(first.output)
     assert "unchanged)" in again.output
     assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_a_name_edit_makes_the_digests_of_that_champions_region(
+    project, run_toolkit, tmp_path, digests_made
+):
+    source = project("campaign")
+    output = tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    champions_file = source / "content/champions/east.yaml"
+    edit(champions_file, "name: Riverside Chamber of Commerce", "name: Riverside Chamber")
+    digests_made.clear()
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    champions = {p.split("/")[1] for p in digests_made if re.match(r"champions/[^/]+/", p)}
+
+    # Iowa's champions (a microsite names its neighbours), by id and alias; the directory lists
+    # the new name. Champions elsewhere keep their digests.
+    assert champions == {"riverside-chamber", "rcc", "long-name-chamber"}
+    assert "champions/index.html" in digests_made
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+@pytest.mark.parametrize("pdfs", [True, False])
+def test_no_champions_output_is_made_from_what_unit_digests_leave_out(project, pdfs):
+    site = load_site(project("campaign"))
+    made, _ = plan.make_plan(site, pdfs=pdfs)
+
+    for span in made.units.values():
+        for output in made.outputs[span.start : span.stop]:
+            assert not set(output.inputs) & set(plan.NOT_IN_UNITS), output.path

@@ -23,6 +23,7 @@ from toolkit.plan import (
     LISTED,
     LISTING,
     NAV,
+    NOT_IN_UNITS,
     PDFS,
     PROJECT_FILES,
     SETTINGS,
@@ -127,7 +128,10 @@ def unit_digests(
     site: Site, inputs: Mapping[str, str], *, pdfs: bool, kits: bool
 ) -> dict[str, str]:
     """Return a digest for each champion of everything their outputs are planned and made
-    from: their entry, their region, and every input that is not another champion's.
+    from: their entry, their region, and every input that is not another champion's, but for
+    those no champion's output is made from (`plan.NOT_IN_UNITS`: the listing of all champions
+    and the pages' dates, so that an edit to a champion's name remakes their region's outputs
+    and the directory, not every champion's digests).
 
     Equal digests mean the same outputs from the same inputs: a build whose champion has the
     digest it had last time takes their outputs' digests as they were, without making them
@@ -135,7 +139,7 @@ def unit_digests(
     """
     shared = hashlib.sha256(f"{__version__}\0{FORMAT}\0{pdfs}\0{kits}".encode())
     for key in sorted(inputs):
-        if not key.startswith(_OWN):
+        if not key.startswith(_OWN) and key not in NOT_IN_UNITS:
             shared.update(f"{key}\0{inputs[key]}\0".encode("utf-8", "surrogateescape"))
     common = shared.hexdigest()
     found = {}

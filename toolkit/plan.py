@@ -30,6 +30,8 @@ LISTED = ("id", "name", "kind", "city", "region")
 """What the directory shows of each champion; an edit to anything else leaves it as it is."""
 DATES = "dates"
 """Input key: each page's `date` (the sitemap's `lastmod`)."""
+NOT_IN_UNITS = (LISTING, DATES)
+"""Input keys no champion's own output is made from (see `digests.unit_digests`)."""
 PDFS = "pdfs"
 """Input key: whether the build makes PDFs; a page that lists a print kit links them only then."""
 KIT_PIECES = "kit-pieces"

@@ -237,6 +237,22 @@ def test_entries_added_above_keep_their_own_lines(campaign, entries_read):
     assert moved["newcomer"] == 2 and moved["riverside-chamber"] == 5
 
 
+def test_entries_taken_from_before_are_kept_as_a_fresh_read_keeps_them(campaign):
+    load(campaign)
+    east = campaign / "content/champions/east.yaml"
+    text = east.read_text(encoding="utf-8")
+    east.write_text("- name: Newcomer\n" + text.replace("kind: mayor", "kind: nonprofit"))
+    os.utime(east, (AN_HOUR_AGO, AN_HOUR_AGO))  # kept, and the logos left as they were
+
+    reload(campaign)
+
+    cache = shard_file(campaign / STATE_FOLDER / "rosters", "content/champions/east.yaml")
+    kept = json.loads(cache.read_text(encoding="utf-8"))["entries"]["content/champions/east.yaml"]
+    fresh = [c for c in load_roster(campaign, LANGUAGES) if c.source.path.name == "east.yaml"]
+    assert kept[2] == json.loads(json.dumps([encode(c) for c in fresh]))
+    assert [line for _, line in kept[3]] == [0, 1, 18, 22]
+
+
 def test_a_mistake_in_an_edited_entry_reads_as_in_a_whole_file(campaign):
     load(campaign)
     east = campaign / "content/champions/east.yaml"

@@ -30,6 +30,9 @@ class JsonRosterCache(CacheFile):
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
         super().__init__(project, CACHE_FILE, languages, RULES)
         self.project = project
+        self._kept: dict[str, list] = {}
+        """What `earlier` handed out, by entry digest, as kept: `put` keeps it again as it was
+        (but for where the entry now starts) rather than encoding the champion afresh."""
 
     def get(self, path: PurePosixPath, seen: Seen) -> list[Champion] | None:
         """Return the champions of the roster file at `path` when it was as `seen`, or None."""
@@ -68,6 +71,7 @@ class JsonRosterCache(CacheFile):
                 if not isinstance(champion, Champion) or type(start) is not int:
                     return {}
                 found[str(digest)] = (champion, start)
+                self._kept[str(digest)] = data
         except (TypeError, ValueError, KeyError, AttributeError):
             return {}  # not written by this version
         return found
@@ -84,7 +88,17 @@ class JsonRosterCache(CacheFile):
         if not self.trusted(seen):
             return
         logos = self._logos_seen(sorted({c.logo.as_posix() for c in champions if c.logo}))
-        kept = [encode(c) for c in champions]
+        kept = []
+        digests = [digest for digest, _ in entries] if entries else [""] * len(champions)
+        for champion, digest in zip(champions, digests, strict=True):
+            data = self._kept.get(digest)
+            if data is None:
+                kept.append(encode(champion))
+            else:
+                # Taken from `earlier`: all as it was but for the line the entry starts on.
+                data = list(data)
+                data[_SOURCE] = encode(champion.source)
+                kept.append(data)
         self.keep(path, [list(seen), logos, kept, [list(e) for e in entries or ()] or None])
         self.remembered[path.as_posix()] = ((seen, logos), tuple(champions))
 
@@ -257,6 +271,8 @@ class _Kept(Mapping[str, Any]):
 
 
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(c)) for name, c in _CLASSES.items()}
+_SOURCE = 1 + _FIELDS["Champion"].index("source")
+"""Where a kept champion says where their entry is."""
 _READERS: dict[str, Any] = {
     "datetime": dt.datetime.fromisoformat,
     "date": dt.date.fromisoformat,

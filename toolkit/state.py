@@ -133,7 +133,9 @@ def save_state(
         "units": units or {},
     }
     temporary = file.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state), encoding="utf-8")
+    # Without spaces: a campaign's record lists a hundred thousand outputs, read on every build.
+    text = json.dumps(state, separators=(",", ":"), check_circular=False)
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, file)
 
 

@@ -137,6 +137,8 @@ def unit_digests(
     digest it had last time takes their outputs' digests as they were, without making them
     (a hundred thousand digests took a third of a rebuild after one entry changed).
     """
+    if not site.champions:
+        return {}  # a corpus of pages: no need to hash its thousands of inputs
     shared = hashlib.sha256(f"{__version__}\0{FORMAT}\0{pdfs}\0{kits}".encode())
     for key in sorted(inputs):
         if not key.startswith(_OWN) and key not in NOT_IN_UNITS:

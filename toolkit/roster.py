@@ -201,7 +201,7 @@ def load_roster(
             continue
         found = Problems()
         try:
-            earlier = cache.earlier(path) if cache is not None else {}
+            earlier = cache.earlier(path) if cache is not None else None
             read, entries = read_roster_file(project, file, languages, found, earlier)
         except ToolkitError as exc:
             found.absorb(exc)
@@ -238,7 +238,8 @@ def read_roster_file(
 
     The champions of entries in `earlier` (the digests of entries read before, with what they
     made and where they started) are taken from there rather than read again: an edit to one
-    entry of a file of thousands reads that entry alone.
+    entry of a file of thousands reads that entry alone. Without `earlier` (no cache to keep
+    entries in) the file is not split.
     """
     path = PurePosixPath(file.relative_to(project).as_posix())
     try:
@@ -246,7 +247,7 @@ def read_roster_file(
     except (OSError, UnicodeDecodeError) as exc:
         raise ToolkitError.at(Location(path), f"cannot read: {exc}") from None
     text = text.removeprefix("\ufeff")
-    entries = entries_of(text)
+    entries = entries_of(text) if earlier is not None else None
     if entries is not None and earlier:
         read = _read_entries(project, path, entries, languages, earlier)
         if read is not None:

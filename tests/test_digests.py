@@ -278,18 +278,24 @@ def digests_made(monkeypatch) -> list[str]:
     return made
 
 
+def rebuilt(source: Path, output: Path, run_toolkit, made: list[str], *change: str) -> set[str]:
+    """Build, make one `change` (file, old, new), build again; return the champions (by id or
+    alias) whose outputs' digests the second build made, the campaign's own outputs aside."""
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    edit(source / change[0], *change[1:])
+    made.clear()
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    # Each champion's outputs are in `champions/<id or alias>/`.
+    return {p.split("/")[1] for p in made if re.match(r"champions/[^/]+/", p)}
+
+
 def test_an_entry_edit_makes_the_digests_of_that_champion_only(
     project, run_toolkit, tmp_path, digests_made
 ):
-    source = project("campaign")
-    output = tmp_path / "out"
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
-    digests_made.clear()
+    source, output = project("campaign"), tmp_path / "out"
+    moved = ("content/champions/east.yaml", "Courthouse Square", "City Park")
 
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    # Each champion's outputs are in `champions/<id or alias>/`.
-    champions = {p.split("/")[1] for p in digests_made if re.match(r"champions/[^/]+/", p)}
+    champions = rebuilt(source, output, run_toolkit, digests_made, *moved)
 
     assert champions == {"riverside-chamber", "rcc"}  # the champion whose event moved, by id
     assert {p for p in digests_made if not p.startswith("champions/")}  # the campaign's own
@@ -298,19 +304,17 @@ def test_an_entry_edit_makes_the_digests_of_that_champion_only(
 
 def test_a_shared_input_makes_every_digest_again(project, run_toolkit, tmp_path, digests_made):
     source = project("campaign")
-    output = tmp_path / "out"
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    edit(source / "content/kit/social-posts.md", "Shop with", "Buy from")
-    digests_made.clear()
+    piece = "content/kit/social-posts.md"
 
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    rebuilt(source, tmp_path / "out", run_toolkit, digests_made, piece, "Shop with", "Buy from")
 
-    assert len(digests_made) == len(set(digests_made)) == files_in_state(source)
+    assert len(digests_made) == len(set(digests_made)) == len(last_record(source)["outputs"])
 
 
-def files_in_state(source: Path) -> int:
+def last_record(source: Path) -> dict:
+    """The record the last build left in the project's build cache."""
     (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
-    return len(json.loads(file.read_text(encoding="utf-8"))["outputs"])
+    return json.loads(file.read_text(encoding="utf-8"))
 
 
 def test_a_record_of_the_last_build_without_champions_digests_is_used(
@@ -320,9 +324,9 @@ def test_a_record_of_the_last_build_without_champions_digests_is_used(
     source = project("campaign")
     output = tmp_path / "out"
     first = run_toolkit("build", source, "-o", output, "--no-print")
-    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
-    record = json.loads(file.read_text(encoding="utf-8"))
+    record = last_record(source)
     del record["units"]
+    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
     file.write_text(json.dumps(record), encoding="utf-8")
     edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
 
@@ -337,15 +341,14 @@ def test_a_record_of_the_last_build_without_champions_digests_is_used(
 def test_a_name_edit_makes_the_digests_of_that_champions_region(
     project, run_toolkit, tmp_path, digests_made
 ):
-    source = project("campaign")
-    output = tmp_path / "out"
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    champions_file = source / "content/champions/east.yaml"
-    edit(champions_file, "name: Riverside Chamber of Commerce", "name: Riverside Chamber")
-    digests_made.clear()
+    source, output = project("campaign"), tmp_path / "out"
+    renamed = (
+        "content/champions/east.yaml",
+        "name: Riverside Chamber of Commerce",
+        "name: Riverside Chamber",
+    )
 
-    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
-    champions = {p.split("/")[1] for p in digests_made if re.match(r"champions/[^/]+/", p)}
+    champions = rebuilt(source, output, run_toolkit, digests_made, *renamed)
 
     # Iowa's champions (a microsite names its neighbours), by id and alias; the directory lists
     # the new name. Champions elsewhere keep their digests.

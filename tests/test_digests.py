@@ -365,3 +365,116 @@ def test_no_champions_output_is_made_from_what_unit_digests_leave_out(project, p
     for span in made.units.values():
         for output in made.outputs[span.start : span.stop]:
             assert not set(output.inputs) & set(plan.NOT_IN_UNITS), output.path
+
+
+@pytest.fixture
+def plans(monkeypatch) -> list[plan.Plan]:
+    """The plans the builds made, in turn."""
+    made: list[plan.Plan] = []
+    real = make.plan_site
+
+    def plan_site(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(make, "plan_site", plan_site)
+    return made
+
+
+def champion_ids(source: Path) -> set[str]:
+    return {c.id for c in load_site(source).champions}
+
+
+def test_an_entry_edit_plans_that_champion_alone(project, run_toolkit, tmp_path, plans):
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    plans.clear()
+
+    again = run_toolkit("build", source, "-o", output, "--no-print")
+
+    assert again.exit_code == 0
+    (made,) = plans
+    assert set(made.units) == {"riverside-chamber"}
+    assert set(made.kept) == champion_ids(source) - {"riverside-chamber"}
+    assert {o.champion for o in made.outputs} == {None, "riverside-chamber"}
+    assert "City Park" in (output / "champions/riverside-chamber/index.html").read_text()
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_a_file_of_a_kept_champion_gone_from_the_folder_is_made_again(
+    project, run_toolkit, tmp_path, plans
+):
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    (output / "champions/long-name-chamber/share.png").unlink()
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    plans.clear()
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+
+    assert set(plans[-1].units) == {"riverside-chamber", "long-name-chamber"}
+    assert (output / "champions/long-name-chamber/share.png").is_file()
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_an_edit_remakes_only_the_sitemap_part_of_that_champion(
+    project, run_toolkit, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
+    monkeypatch.setattr(plan, "SITEMAP_PART", 8)
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    parts = sorted(output.glob("sitemap-*.xml"))
+    inodes = {p.name: p.stat().st_ino for p in parts}
+    edit(source / "content/champions/east.yaml", "id: riverside-chamber", "id: riverside")
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+
+    remade = {p.name for p in output.glob("sitemap-*.xml") if p.stat().st_ino != inodes[p.name]}
+    assert [p for p in remade if "champions/riverside/" in (output / p).read_text()] == [*remade]
+    assert len(remade) == 1 < len(parts)
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda unit: unit.__setitem__(1, -1),
+        lambda unit: unit.__setitem__(2, 10**9),
+        lambda unit: unit.__setitem__(5, [99]),
+        lambda unit: unit.__setitem__(3, "many"),
+        lambda unit: unit.pop(),
+    ],
+)
+def test_a_damaged_record_of_a_champion_has_them_planned_again(
+    damage, project, run_toolkit, tmp_path, plans
+):
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    record = last_record(source)
+    damage(record["units"]["long-name-chamber"])
+    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
+    file.write_text(json.dumps(record), encoding="utf-8")
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+    plans.clear()
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+
+    assert set(plans[-1].units) == {"riverside-chamber", "long-name-chamber"}
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+def test_a_planned_output_on_a_kept_champions_path_has_everyone_planned(project, tmp_path):
+    """A kept champion's paths are the last build's: should a planned output claim one, the
+    plan of everyone says who else claims it."""
+    site = load_site(project("campaign"))
+    full, _ = plan.make_plan(site, pdfs=False)
+    kept = {
+        "long-name-chamber": plan.Kept("long-name-chamber", ["about/index.html"], [], 1, 0),
+    }
+
+    made, paths = make._plan_keeping(site, False, True, kept, None)  # type: ignore[arg-type]
+
+    assert not made.kept and not paths
+    assert made.outputs == full.outputs

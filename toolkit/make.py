@@ -14,13 +14,22 @@ from toolkit.digests import input_digests, output_digest, unit_digests
 from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
-from toolkit.plan import PROJECT_FILES, Output, Plan, make_plan
+from toolkit.plan import PROJECT_FILES, Kept, Output, Plan, counts_as_page, kit_zips, make_plan
 from toolkit.printkit import PdfCache, PdfMaker, cache_key
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.scan import Scan
 from toolkit.site import Site, load_site
-from toolkit.state import Report, problem, record, save_state
+from toolkit.state import (
+    Report,
+    kept_record,
+    kept_units,
+    problem,
+    record,
+    recorded_digest,
+    save_state,
+    unit_record,
+)
 from toolkit.survey import Survey
 from toolkit.workers import cores, in_workers
 
@@ -28,11 +37,33 @@ Progress = Callable[[int, int], None]
 """Called with (done, total) while outputs are written."""
 
 
-def plan_site(site: Site, *, pdfs: bool = True, kits: bool = True) -> Plan:
+def plan_site(
+    site: Site, *, pdfs: bool = True, kits: bool = True, kept: Mapping[str, Kept] | None = None
+) -> Plan:
     """Return the plan of `site`, raising on paths claimed twice."""
-    plan, problems = make_plan(site, pdfs=pdfs, kits=kits)
+    plan, problems = make_plan(site, pdfs=pdfs, kits=kits, kept=kept)
     problems.raise_if_errors()
     return plan
+
+
+def _plan_keeping(
+    site: Site, pdfs: bool, kits: bool, kept: dict[str, Kept], survey: Survey
+) -> tuple[Plan, set[str]]:
+    """Return the plan of `site` without the champions in `kept`, and the paths of those it
+    kept. A champion one of whose files is gone from the folder is planned after all; so is
+    everyone when a planned output claims a kept champion's path (the plan of all says which
+    two claim it)."""
+    while kept:
+        plan = plan_site(site, pdfs=pdfs, kits=kits, kept=kept)
+        paths = {path for unit in plan.kept.values() for path in unit.paths}
+        if any(path in paths for path in plan.by_path):
+            break
+        gone = survey.gone()
+        lost = {c for c, u in kept.items() if not gone.isdisjoint(u.paths)} if gone else ()
+        if not lost:
+            return plan, paths
+        kept = {c: u for c, u in kept.items() if c not in lost}
+    return plan_site(site, pdfs=pdfs, kits=kits), set()
 
 
 def make(
@@ -59,29 +90,33 @@ def make(
         ),
         seen,
     )
-    plan = plan_site(site, pdfs=pdfs, kits=kits)
+    # Every project file is looked at only when a kit carries them.
+    wanted = (PROJECT_FILES,) if site.champions and kit_zips(site, kits) else ()
+    digests = input_digests(site, wanted, pdfs=pdfs)
+    units = unit_digests(site, digests, pdfs=pdfs, kits=kits)
+    outputs: dict[str, list] = previous.get("outputs", {})
+    plan, kept_paths = _plan_keeping(site, pdfs, kits, kept_units(previous, units), survey)
     renderer = Renderer(site, plan, previous.get("theme"))
     known = {
         path: (key, tuple(map(problem, problems)) if problems else ())
         for path, (key, problems) in previous.get("pages", {}).items()
     }
     found = Problems()
-    # Every project file is looked at only when a kit carries them; the first kit says so.
-    wanted = (PROJECT_FILES,) if any(PROJECT_FILES in o.inputs for o in plan.outputs) else ()
-    digests = input_digests(site, wanted, pdfs=pdfs)
-    units = unit_digests(site, digests, pdfs=pdfs, kits=kits)
-    kept_units = previous.get("units", {})
-    unchanged = [span for c, span in plan.units.items() if kept_units.get(c) == units[c]]
-    outputs: dict[str, list] = previous.get("outputs", {})
+    unchanged = [span for c, span in plan.units.items() if recorded_digest(previous, c) == units[c]]
     planned = plan.by_path
-    stale = [p for p in outputs if p not in planned]
+    stale = [p for p in outputs if p not in planned and p not in kept_paths]
     staging = Patch(dest, stale) if outputs else Staging(dest)
     made: dict[str, list] = {}
     cache = PdfCache(site.project)
-    step = _Counter(len(plan.outputs), progress).step
+    kept = plan.kept.values()
+    counter = _Counter(len(plan.outputs) + len(kept_paths), progress)
+    step = counter.step
     try:
         checked = _checked(plan.outputs, digests, outputs, survey.gone(), unchanged)
         collect_again()
+        for unit in kept:
+            staging.keep_all(unit.paths)
+            counter.advance(len(unit.paths))
         # PDFs first: the microsites list each PDF's page count.
         remake = []
         pending: list[tuple[Output, str | None]] = []
@@ -117,13 +152,24 @@ def make(
     except BaseException:
         staging.discard()
         raise
+    # The record lists the outputs in the plan's order, then those of the champions kept:
+    # each champion's stand together, where the record of their unit says.
+    made = {item.path: made[item.path] for item in plan.outputs}
+    records = {
+        c: unit_record(units[c], span.start, plan.outputs[span.start : span.stop], made)
+        for c, span in plan.units.items()
+    }
+    for unit in kept:
+        records[unit.champion] = kept_record(units[unit.champion], len(made), unit)
+        for path in unit.paths:
+            made[path] = outputs[path]
     warnings = (*site.warnings, *found.items)
-    prints = sum(1 for item in plan.outputs if item.kind == "pdf")
+    prints = sum(1 for item in plan.outputs if item.kind == "pdf") + sum(u.pdfs for u in kept)
     report = Report(
         output=dest,
-        pages=sum(1 for o in plan.outputs if o.path.endswith(".html") and o.kind != "alias"),
+        pages=sum(1 for o in plan.outputs if counts_as_page(o)) + sum(u.pages for u in kept),
         champions=len(site.champions),
-        files=len(plan.outputs) + 1,
+        files=len(made) + 1,
         seconds=time.perf_counter() - started,
         pdfs=prints,
         pdfs_reused=prints - len(remake) + reused,
@@ -142,7 +188,7 @@ def make(
         "pdfs": report.pdfs,
         "warnings": [record(p) for p in warnings],
     }
-    save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key, units)
+    save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key, records)
     if pdfs:
         cache.prune()
     prune_share_cache(site.project, renderer, partial=bool(staging.linked))
@@ -366,6 +412,10 @@ class _Counter:
         self.total, self.done, self.progress = total, 0, progress
         self.stride = max(1, total // 200)
         self.next = self.stride
+
+    def advance(self, count: int) -> None:
+        self.done += count - 1
+        self.step()
 
     def step(self) -> None:
         self.done += 1

@@ -111,6 +111,10 @@ class Staging:
         one."""
         raise ToolkitError.at(Location(PurePosixPath(relative)), "no earlier build to keep from")
 
+    def keep_all(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self.keep(path)
+
     def publish(self) -> None:
         """Swap the staged build in for the destination."""
         old = self.dest.parent / f".{self.dest.name}.old"
@@ -142,6 +146,10 @@ class Patch(Staging):
     def keep(self, relative: str) -> None:
         """Leave the destination's file at `relative` as it is (the build has seen it there)."""
         self.linked.append(relative)
+
+    def keep_all(self, paths: Iterable[str]) -> None:
+        """Leave the destination's files at `paths` as they are."""
+        self.linked.extend(paths)
 
     def publish(self) -> None:
         """Move the staged files into the destination and remove the stale ones."""

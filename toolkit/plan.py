@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -104,19 +104,48 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class Kept:
+    """A champion whose outputs all stay as the last build made them: they are not planned
+    again, only accounted for (a rebuild after one of ten thousand entries changed would
+    otherwise plan a hundred thousand outputs to learn that their digests are as they were).
+    """
+
+    champion: str
+    paths: tuple[str, ...] | list[str]
+    """Every output's path, as the last build recorded them."""
+    listed: tuple[int, ...] | list[int]
+    """Which of `paths` (by position) a sitemap lists."""
+    pages: int
+    """How many of `paths` are pages (for the summary line)."""
+    pdfs: int
+
+    def listed_paths(self) -> list[str]:
+        return [self.paths[i] for i in self.listed]
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Every output of a build, in a stable order."""
 
     outputs: tuple[Output, ...]
     by_path: Mapping[str, Output]
-    sitemaps: Mapping[str, tuple[Output, ...]]
-    """Each sitemap file (`sitemap.xml`, or the parts its index lists) and what it lists."""
+    sitemaps: Mapping[str, tuple[Output | Kept, ...]]
+    """Each sitemap file (`sitemap.xml`, or the parts its index lists) and what it lists: an
+    output, or the outputs a champion kept as they were has listed."""
     units: Mapping[str, range] = field(default_factory=lambda: MappingProxyType({}))
-    """Each champion's outputs, by the champion's id: where they stand in `outputs` (they
-    follow one another). Their digests all change together, or none does (`unit_digests`)."""
+    """Each planned champion's outputs, by the champion's id: where they stand in `outputs`
+    (they follow one another). Their digests all change together, or none does
+    (`unit_digests`)."""
+    kept: Mapping[str, Kept] = field(default_factory=lambda: MappingProxyType({}))
+    """The champions not planned, as the last build made their outputs, in roster order."""
 
     def __len__(self) -> int:
         return len(self.outputs)
+
+
+def counts_as_page(output: Output) -> bool:
+    """Return whether an output is one of the pages the summary line counts."""
+    return output.path.endswith(".html") and output.kind != "alias"
 
 
 def page_output_path(url: str) -> str:
@@ -198,17 +227,30 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
     return outputs
 
 
-def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan, Problems]:
+def kit_zips(site: Site, kits: bool) -> bool:
+    """Return whether each champion gets a kit.zip, which carries every file of the project
+    (`PROJECT_FILES`): a partner's own project makes none."""
+    return kits and not site.settings.partner
+
+
+def make_plan(
+    site: Site, *, pdfs: bool = True, kits: bool = True, kept: Mapping[str, Kept] | None = None
+) -> tuple[Plan, Problems]:
     """List every output of `site`; two claims on one path are reported, naming both.
 
     Without `pdfs`, print kits are planned as their HTML previews only; without `kits`, the
-    champions' kit.zip files are left out (a preview has no use for them).
+    champions' kit.zip files are left out (a preview has no use for them). The champions in
+    `kept` are not planned: the last build's outputs for them stand (see `Kept`); a claim on
+    one of their paths is not looked for here.
     """
+    kept = kept or {}
     settings = site.settings.source
     prints = tuple(file_key(p.path) for p in site.section("print"))
     partner = site.settings.partner
     outputs: list[Output] = []
     units: dict[str, range] = {}
+    held: list[tuple[int, Kept]] = []
+    """The champions kept, each with where their outputs would stand in `outputs`."""
     home = None
     for page in site.section("site"):
         if partner and page.name == "":
@@ -255,6 +297,10 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
         outputs.extend(print_outputs(site, None, pdfs))
         for champion in site.champions:
             start = len(outputs)
+            unit = kept.get(champion.id)
+            if unit is not None:
+                held.append((start, unit))
+                continue
             outputs.extend(_champion_outputs(site, champion, prints, pdfs, kits))
             units[champion.id] = range(start, len(outputs))
     if not partner:
@@ -281,26 +327,49 @@ def make_plan(site: Site, *, pdfs: bool = True, kits: bool = True) -> tuple[Plan
                 inputs=(THEME,),
             )
         )
-    sitemaps, listed = _sitemaps(outputs, settings)
+    sitemaps, listed = _sitemaps(_merged(outputs, held), settings)
     outputs.extend(sitemaps)
     for path, kind in (("robots.txt", "robots"), ("404.html", "not-found")):
         outputs.append(_generated(path, kind, settings))
-    return _checked(outputs, listed, units)
+    return _checked(outputs, listed, units, {unit.champion: unit for _, unit in held})
 
 
-def sitemap_parts(outputs: tuple[Output, ...] | list[Output]) -> list[list[Output]]:
+def _merged(outputs: list[Output], held: list[tuple[int, Kept]]) -> list[Output | Kept]:
+    """Return `outputs` with each champion kept where their outputs would be."""
+    if not held:
+        return outputs  # type: ignore[return-value]
+    merged: list[Output | Kept] = []
+    done = 0
+    for at, unit in held:
+        merged.extend(outputs[done:at])
+        merged.append(unit)
+        done = at
+    merged.extend(outputs[done:])
+    return merged
+
+
+def sitemap_parts(outputs: Sequence[Output | Kept]) -> list[list[Output | Kept]]:
     """Return the outputs a sitemap lists, in one part when they fit in one file, otherwise in
-    parts of about `SITEMAP_PART` that never split a champion's pages."""
-    listed = [o for o in outputs if o.kind in SITEMAP_KINDS]
-    if len(listed) <= SITEMAP_LIMIT:
+    parts of about `SITEMAP_PART` that never split a champion's pages. A champion kept as
+    they were stands for the outputs of theirs it lists."""
+    listed = [o for o in outputs if isinstance(o, Kept) or o.kind in SITEMAP_KINDS]
+    if sum(map(_listed_count, listed)) <= SITEMAP_LIMIT:
         return [listed]
-    parts: list[list[Output]] = []
+    parts: list[list[Output | Kept]] = []
+    count = 0
     for _, owned in itertools.groupby(listed, key=lambda o: o.champion):
         group = list(owned)
-        if not parts or len(parts[-1]) + len(group) > SITEMAP_PART:
+        size = sum(map(_listed_count, group))
+        if not parts or count + size > SITEMAP_PART:
             parts.append([])
+            count = 0
         parts[-1].extend(group)
+        count += size
     return parts
+
+
+def _listed_count(item: Output | Kept) -> int:
+    return len(item.listed) if isinstance(item, Kept) else 1
 
 
 def sitemap_part_path(number: int) -> str:
@@ -309,15 +378,15 @@ def sitemap_part_path(number: int) -> str:
 
 
 def _sitemaps(
-    outputs: list[Output], origin: Location
-) -> tuple[list[Output], dict[str, tuple[Output, ...]]]:
+    outputs: list[Output | Kept], origin: Location
+) -> tuple[list[Output], dict[str, tuple[Output | Kept, ...]]]:
     """Return the sitemap outputs, and what each sitemap file lists."""
     parts = sitemap_parts(outputs)
     if len(parts) == 1:
         made = [_generated("sitemap.xml", "sitemap", origin, LISTING, DATES)]
         return made, {"sitemap.xml": tuple(parts[0])}
     made = [_generated("sitemap.xml", "sitemap-index", origin, LISTING)]
-    listed: dict[str, tuple[Output, ...]] = {}
+    listed: dict[str, tuple[Output | Kept, ...]] = {}
     for number, part in enumerate(parts, 1):
         # A part lists addresses: its champions' entries decide theirs, and pages have dates.
         owners = dict.fromkeys(champion_key(o.champion) for o in part if o.champion)
@@ -418,7 +487,7 @@ def _champion_outputs(
             lang=lang,
         )
     )
-    if kits and not site.settings.partner:
+    if kit_zips(site, kits):
         outputs.append(
             Output(
                 path=f"{folder}kit.zip",
@@ -456,7 +525,10 @@ def _champion_outputs(
 
 
 def _checked(
-    outputs: list[Output], sitemaps: dict[str, tuple[Output, ...]], units: dict[str, range]
+    outputs: list[Output],
+    sitemaps: dict[str, tuple[Output | Kept, ...]],
+    units: dict[str, range],
+    kept: dict[str, Kept],
 ) -> tuple[Plan, Problems]:
     problems = Problems()
     by_path: dict[str, Output] = {}
@@ -476,6 +548,7 @@ def _checked(
         MappingProxyType(by_path),
         MappingProxyType(sitemaps),
         MappingProxyType(units),
+        MappingProxyType(kept),
     )
     return plan, problems
 

@@ -24,6 +24,7 @@ from toolkit.pages import CONTENT_DIR, Page
 from toolkit.plan import (
     LISTED,
     LISTING,
+    Kept,
     Output,
     Plan,
     champion_url,
@@ -630,14 +631,25 @@ class Renderer:
 
     def _sitemap(self, output: Output) -> str:
         values = self._base_context(output, None)
-        values["urls"] = [
-            (
-                self._absolute(_dir_url(o.path)),
-                [(lang, self._absolute(url)) for lang, url in self._alternates.get(o.path, ())],
-                self._pages[str(o.page)].date if o.page and o.champion is None else None,
+        urls = []
+        for item in self._sitemaps[output.path]:
+            if isinstance(item, Kept):
+                # A champion's pages have neither a date nor translations at other addresses.
+                urls.extend((self._absolute(_dir_url(p)), [], None) for p in item.listed_paths())
+                continue
+            urls.append(
+                (
+                    self._absolute(_dir_url(item.path)),
+                    [
+                        (lang, self._absolute(url))
+                        for lang, url in self._alternates.get(item.path, ())
+                    ],
+                    self._pages[str(item.page)].date
+                    if item.page and item.champion is None
+                    else None,
+                )
             )
-            for o in self._sitemaps[output.path]
-        ]
+        values["urls"] = urls
         return render_template(
             get_template(self.env, "sitemap.xml", self.site.project), values, self.site.project
         )

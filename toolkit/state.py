@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from toolkit import FORMAT, __version__
 from toolkit.errors import Location, Problem
 from toolkit.output import MARKER
+from toolkit.plan import SITEMAP_KINDS, Kept, Output, counts_as_page
 from toolkit.recent import recent
 from toolkit.resources import builtin_theme
 from toolkit.scan import Scan
@@ -109,6 +111,64 @@ def load_state(project: Path, dest: Path) -> dict:
     return state
 
 
+def kept_units(previous: dict, digests: Mapping[str, str]) -> dict[str, Kept]:
+    """Return the champions, by id, whose digest (`digests.unit_digests`) is the one the last
+    build recorded: their outputs, all still as that build made them, can stay."""
+    recorded = previous.get("units", {})
+    outputs = previous.get("outputs", {})
+    if not recorded or not outputs:
+        return {}
+    paths = list(outputs)
+    kept = {}
+    for champion, digest in digests.items():
+        entry = recorded.get(champion)
+        if type(entry) is not list or len(entry) != 6 or entry[0] != digest:
+            continue
+        _, start, stop, pages, pdfs, listed = entry
+        if not (
+            type(start) is int
+            and type(stop) is int
+            and 0 <= start <= stop <= len(paths)
+            and type(pages) is int
+            and type(pdfs) is int
+            and type(listed) is list
+            and all(type(i) is int and 0 <= i < stop - start for i in listed)
+        ):
+            continue  # not written by this version
+        kept[champion] = Kept(champion, paths[start:stop], listed, pages, pdfs)
+    return kept
+
+
+def recorded_digest(previous: dict, champion: str) -> str | None:
+    """Return the digest the last build recorded for a champion, if any."""
+    entry = previous.get("units", {}).get(champion)
+    return entry[0] if type(entry) is list and entry else None
+
+
+def unit_record(
+    digest: str | None, start: int, outputs: Sequence[Output], made: Mapping[str, list]
+) -> list:
+    """Return what the record keeps of one champion planned by this build, whose `outputs`
+    stand from `start` on in the record's outputs: their digest, where their outputs stand,
+    how many are pages and PDFs, and which a sitemap lists. A champion one of whose outputs
+    has no digest (always made again) is never kept whole."""
+    if any(made[o.path][0] is None for o in outputs):
+        digest = None
+    return [
+        digest,
+        start,
+        start + len(outputs),
+        sum(1 for o in outputs if counts_as_page(o)),
+        sum(1 for o in outputs if o.kind == "pdf"),
+        [i for i, o in enumerate(outputs) if o.kind in SITEMAP_KINDS],
+    ]
+
+
+def kept_record(digest: str, start: int, unit: Kept) -> list:
+    """Return what the record keeps of a champion kept whole, from `start` on."""
+    return [digest, start, start + len(unit.paths), unit.pages, unit.pdfs, list(unit.listed)]
+
+
 def save_state(
     project: Path,
     dest: Path,
@@ -117,7 +177,7 @@ def save_state(
     summary: dict,
     project_fingerprint: str,
     theme: str,
-    units: dict[str, str] | None = None,
+    units: dict[str, list] | None = None,
 ) -> None:
     file = state_file(project, dest)
     file.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -13,9 +14,12 @@ from tests.conftest import snapshot
 from tests.test_cachefile import cached_entries, shard_file
 from toolkit import cachefile, roster, rostercache
 from toolkit.errors import Problems, ToolkitError
-from toolkit.roster import load_roster
+from toolkit.roster import Champion, load_roster
 from toolkit.rostercache import JsonRosterCache, decode, encode
 from toolkit.state import STATE_FOLDER
+
+# Where a kept champion has their businesses.
+BUSINESSES = 1 + [f.name for f in dataclasses.fields(Champion)].index("businesses")
 
 LANGUAGES = ("en", "es")
 AN_HOUR_AGO = time.time() - 3600
@@ -165,25 +169,53 @@ def test_an_entry_as_written_is_read_from_the_cache_only_when_asked_for(campaign
     assert entries_read() == len(kept)
 
 
-def test_a_damaged_entry_as_written_is_a_located_error(campaign, run_toolkit, tmp_path):
+@pytest.mark.parametrize(
+    ("field", "damage", "edited", "old", "new"),
+    [
+        # Each champion's entry as written, which their kit carries.
+        (-2, ["kept", "not json"], "content/kit/social-posts.md", "Shop with", "Buy from"),
+        # Their businesses, on their microsite.
+        (BUSINESSES, ["tuple", ["Business", "short"]], "toolkit.yaml", "Every", "Each"),
+    ],
+)
+def test_a_damaged_part_read_when_asked_for_is_a_located_error(
+    field, damage, edited, old, new, campaign, run_toolkit, tmp_path
+):
     output = tmp_path / "out"
     assert run_toolkit("build", campaign, "-o", output, "--no-print").exit_code == 0
     cache = shard_file(campaign / STATE_FOLDER / "rosters", "content/champions/east.yaml")
     data = json.loads(cache.read_text(encoding="utf-8"))
     for champion in data["entries"]["content/champions/east.yaml"][2]:
-        champion[-2] = ["kept", "not json"]  # each champion's entry as written
+        champion[field] = damage
     cache.write_text(json.dumps(data), encoding="utf-8")
     cachefile.CacheFile._remembered.clear()  # as a new build would
     before = snapshot(output)
-    piece = campaign / "content/kit/social-posts.md"
-    piece.write_text(piece.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    file = campaign / edited
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
-    result = run_toolkit("build", campaign, "-o", output, "--no-print")  # kits are made again
+    result = run_toolkit("build", campaign, "-o", output, "--no-print")
 
     assert result.exit_code == 1
     assert ".toolkit-cache: error: the build cache is damaged" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(output) == before
+
+
+def test_businesses_are_read_from_the_cache_only_when_asked_for(campaign, monkeypatch):
+    fresh = {c.id: c for c in load_roster(campaign, LANGUAGES)}
+    load(campaign)
+    cachefile.CacheFile._remembered.clear()  # as a new build would
+    read: list[object] = []
+    real = rostercache._business
+    monkeypatch.setattr(rostercache, "_business", lambda data: read.append(data) or real(data))
+
+    kept = {c.id: c for c in load(campaign)}
+
+    assert not read
+    riverside = kept["riverside-chamber"]
+    assert riverside.businesses[1] == fresh["riverside-chamber"].businesses[1]
+    assert len(read) == len(riverside.businesses) == 2
+    assert kept == fresh
 
 
 @pytest.fixture

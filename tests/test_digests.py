@@ -308,7 +308,8 @@ def test_a_shared_input_makes_every_digest_again(project, run_toolkit, tmp_path,
 
     rebuilt(source, tmp_path / "out", run_toolkit, digests_made, piece, "Shop with", "Buy from")
 
-    assert len(digests_made) == len(set(digests_made)) == len(last_record(source)["outputs"])
+    recorded = state.recorded_paths(last_record(source))
+    assert len(digests_made) == len(set(digests_made)) == len(recorded)
 
 
 def last_record(source: Path) -> dict:
@@ -440,10 +441,10 @@ def test_an_edit_remakes_only_the_sitemap_part_of_that_champion(
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda unit: unit.__setitem__(1, -1),
-        lambda unit: unit.__setitem__(2, 10**9),
-        lambda unit: unit.__setitem__(5, [99]),
-        lambda unit: unit.__setitem__(3, "many"),
+        lambda unit: unit.__setitem__(1, "many"),
+        lambda unit: unit.__setitem__(3, [99]),
+        lambda unit: unit.__setitem__(4, unit[4] + "\nanother/index.html"),
+        lambda unit: unit.__setitem__(5, None),
         lambda unit: unit.pop(),
     ],
 )
@@ -461,7 +462,8 @@ def test_a_damaged_record_of_a_champion_has_them_planned_again(
 
     assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
 
-    assert set(plans[-1].units) == {"riverside-chamber", "long-name-chamber"}
+    # The whole record is set aside: which files it names is not known for sure.
+    assert set(plans[-1].units) == champion_ids(source)
     assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
 
 

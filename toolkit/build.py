@@ -70,7 +70,7 @@ def run(
     check_destination(project, dest)
     previous = state.load_state(project, dest)
     # Whether the last build's files are all still there is looked at while the project is.
-    survey = Survey.start(dest, previous.get("outputs", {}).keys())
+    survey = Survey.start(dest, state.recorded_paths(previous))
     try:
         return _build(
             project, dest, previous, survey, progress, pdfs=pdfs, kits=kits, started=started

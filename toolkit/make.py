@@ -22,11 +22,11 @@ from toolkit.scan import Scan
 from toolkit.site import Site, load_site
 from toolkit.state import (
     Report,
-    kept_record,
     kept_units,
     problem,
     record,
     recorded_digest,
+    recorded_outputs,
     save_state,
     unit_record,
 )
@@ -94,8 +94,8 @@ def make(
     wanted = (PROJECT_FILES,) if site.champions and kit_zips(site, kits) else ()
     digests = input_digests(site, wanted, pdfs=pdfs)
     units = unit_digests(site, digests, pdfs=pdfs, kits=kits)
-    outputs: dict[str, list] = previous.get("outputs", {})
     plan, kept_paths = _plan_keeping(site, pdfs, kits, kept_units(previous, units), survey)
+    outputs = recorded_outputs(previous, skip=plan.kept)
     renderer = Renderer(site, plan, previous.get("theme"))
     known = {
         path: (key, tuple(map(problem, problems)) if problems else ())
@@ -104,8 +104,8 @@ def make(
     found = Problems()
     unchanged = [span for c, span in plan.units.items() if recorded_digest(previous, c) == units[c]]
     planned = plan.by_path
-    stale = [p for p in outputs if p not in planned and p not in kept_paths]
-    staging = Patch(dest, stale) if outputs else Staging(dest)
+    stale = [p for p in outputs if p not in planned]
+    staging = Patch(dest, stale) if outputs or plan.kept else Staging(dest)
     made: dict[str, list] = {}
     cache = PdfCache(site.project)
     kept = plan.kept.values()
@@ -115,7 +115,7 @@ def make(
         checked = _checked(plan.outputs, digests, outputs, survey.gone(), unchanged)
         collect_again()
         for unit in kept:
-            staging.keep_all(unit.paths)
+            staging.keep_all(len(unit.paths))
             counter.advance(len(unit.paths))
         # PDFs first: the microsites list each PDF's page count.
         remake = []
@@ -152,28 +152,27 @@ def make(
     except BaseException:
         staging.discard()
         raise
-    # The record lists the outputs in the plan's order, then those of the champions kept:
-    # each champion's stand together, where the record of their unit says.
-    made = {item.path: made[item.path] for item in plan.outputs}
+    # The record lists the campaign's own outputs one by one, and each champion's together.
     records = {
-        c: unit_record(units[c], span.start, plan.outputs[span.start : span.stop], made)
+        c: unit_record(units[c], plan.outputs[span.start : span.stop], made)
         for c, span in plan.units.items()
     }
-    for unit in kept:
-        records[unit.champion] = kept_record(units[unit.champion], len(made), unit)
-        for path in unit.paths:
-            made[path] = outputs[path]
+    records.update({unit.champion: previous["units"][unit.champion] for unit in kept})
+    for span in plan.units.values():
+        for item in plan.outputs[span.start : span.stop]:
+            del made[item.path]
+    files = len(plan.outputs) + len(kept_paths)
     warnings = (*site.warnings, *found.items)
     prints = sum(1 for item in plan.outputs if item.kind == "pdf") + sum(u.pdfs for u in kept)
     report = Report(
         output=dest,
         pages=sum(1 for o in plan.outputs if counts_as_page(o)) + sum(u.pages for u in kept),
         champions=len(site.champions),
-        files=len(made) + 1,
+        files=files + 1,
         seconds=time.perf_counter() - started,
         pdfs=prints,
         pdfs_reused=prints - len(remake) + reused,
-        unchanged=len(staging.linked),
+        unchanged=staging.kept,
         warnings=warnings,
     )
     pages = {
@@ -191,7 +190,7 @@ def make(
     save_state(site.project, dest, made, pages, summary, fingerprint, renderer.theme_key, records)
     if pdfs:
         cache.prune()
-    prune_share_cache(site.project, renderer, partial=bool(staging.linked))
+    prune_share_cache(site.project, renderer, partial=bool(staging.kept))
     return report
 
 

@@ -51,8 +51,8 @@ class Staging:
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         self._made: set[Path] = {self.root}
-        self.linked: list[str] = []
-        """Files taken from the previous build rather than made again."""
+        self.kept = 0
+        """How many files are taken from the previous build rather than made again."""
 
     def path_for(self, relative: str) -> Path:
         """Return where `relative` (a path with `/` between folders) is written, refusing
@@ -111,9 +111,9 @@ class Staging:
         one."""
         raise ToolkitError.at(Location(PurePosixPath(relative)), "no earlier build to keep from")
 
-    def keep_all(self, paths: Iterable[str]) -> None:
-        for path in paths:
-            self.keep(path)
+    def keep_all(self, count: int) -> None:
+        if count:
+            self.keep(".")
 
     def publish(self) -> None:
         """Swap the staged build in for the destination."""
@@ -145,11 +145,12 @@ class Patch(Staging):
 
     def keep(self, relative: str) -> None:
         """Leave the destination's file at `relative` as it is (the build has seen it there)."""
-        self.linked.append(relative)
+        self.kept += 1
 
-    def keep_all(self, paths: Iterable[str]) -> None:
-        """Leave the destination's files at `paths` as they are."""
-        self.linked.extend(paths)
+    def keep_all(self, count: int) -> None:
+        """Leave `count` more of the destination's files as they are (the build has seen them
+        there)."""
+        self.kept += count
 
     def publish(self) -> None:
         """Move the staged files into the destination and remove the stale ones."""

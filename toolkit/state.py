@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -105,8 +105,10 @@ def load_state(project: Path, dest: Path) -> dict:
         or state.get("stamp") != _stamp(dest)
     ):
         return {}
-    state.setdefault("units", {})  # not kept by earlier versions: every digest is made
+    state.setdefault("units", {})  # not kept by earlier versions: every output is listed
     if not all(isinstance(state.get(k), dict) for k in ("outputs", "pages", "summary", "units")):
+        return {}
+    if not all(map(_well_formed, state["units"].values())):
         return {}
     return state
 
@@ -114,59 +116,97 @@ def load_state(project: Path, dest: Path) -> dict:
 def kept_units(previous: dict, digests: Mapping[str, str]) -> dict[str, Kept]:
     """Return the champions, by id, whose digest (`digests.unit_digests`) is the one the last
     build recorded: their outputs, all still as that build made them, can stay."""
-    recorded = previous.get("units", {})
-    outputs = previous.get("outputs", {})
-    if not recorded or not outputs:
-        return {}
-    paths = list(outputs)
     kept = {}
-    for champion, digest in digests.items():
-        entry = recorded.get(champion)
-        if type(entry) is not list or len(entry) != 6 or entry[0] != digest:
-            continue
-        _, start, stop, pages, pdfs, listed = entry
-        if not (
-            type(start) is int
-            and type(stop) is int
-            and 0 <= start <= stop <= len(paths)
-            and type(pages) is int
-            and type(pdfs) is int
-            and type(listed) is list
-            and all(type(i) is int and 0 <= i < stop - start for i in listed)
-        ):
-            continue  # not written by this version
-        kept[champion] = Kept(champion, paths[start:stop], listed, pages, pdfs)
+    for champion, record in previous.get("units", {}).items():
+        digest, pages, pdfs, listed, paths, _ = record
+        if digest is not None and digests.get(champion) == digest:
+            kept[champion] = Kept(champion, _lines(paths), listed, pages, pdfs)
     return kept
+
+
+def recorded_paths(previous: dict) -> list[str]:
+    """Return the path of every output the last build made."""
+    paths = list(previous.get("outputs", {}))
+    for record in previous.get("units", {}).values():
+        paths.extend(_lines(record[_PATHS]))
+    return paths
+
+
+def recorded_outputs(previous: dict, skip: Container[str] = ()) -> dict[str, list]:
+    """Return the digest and page count the last build recorded for each output, but for the
+    outputs of the champions in `skip` (kept whole, their outputs are not looked at one by
+    one)."""
+    outputs: dict[str, list] = previous.get("outputs", {})
+    units = [r for c, r in previous.get("units", {}).items() if c not in skip]
+    if not units:
+        return outputs
+    outputs = dict(outputs)
+    for record in units:
+        for path, entry in zip(_lines(record[_PATHS]), _lines(record[_ENTRIES]), strict=True):
+            digest, _, pages = entry.partition(" ")
+            outputs[path] = [digest or None, int(pages) if pages else None]
+    return outputs
 
 
 def recorded_digest(previous: dict, champion: str) -> str | None:
     """Return the digest the last build recorded for a champion, if any."""
-    entry = previous.get("units", {}).get(champion)
-    return entry[0] if type(entry) is list and entry else None
+    record = previous.get("units", {}).get(champion)
+    return record[0] if record else None
 
 
-def unit_record(
-    digest: str | None, start: int, outputs: Sequence[Output], made: Mapping[str, list]
-) -> list:
-    """Return what the record keeps of one champion planned by this build, whose `outputs`
-    stand from `start` on in the record's outputs: their digest, where their outputs stand,
-    how many are pages and PDFs, and which a sitemap lists. A champion one of whose outputs
-    has no digest (always made again) is never kept whole."""
-    if any(made[o.path][0] is None for o in outputs):
-        digest = None
+def unit_record(digest: str | None, outputs: Sequence[Output], made: Mapping[str, list]) -> list:
+    """Return what the record keeps of one champion planned by this build: their digest (none
+    when one of their outputs has none: it is made every time, so they are never kept whole),
+    how many of their outputs are pages and PDFs, which a sitemap lists, and each output's
+    path, digest and page count.
+
+    The paths and the digests are kept as lines of text: a campaign's record lists a hundred
+    thousand outputs, read on every build, and a champion kept whole is never looked at one
+    output at a time. The paths have no line breaks (made of slugs, `slugs.py`); a digest has
+    no space.
+    """
+    entries = []
+    for output in outputs:
+        output_digest, pages = made[output.path]
+        if output_digest is None:
+            digest = None
+        entries.append(
+            f"{output_digest or ''} {pages}" if pages is not None else output_digest or ""
+        )
     return [
         digest,
-        start,
-        start + len(outputs),
         sum(1 for o in outputs if counts_as_page(o)),
         sum(1 for o in outputs if o.kind == "pdf"),
         [i for i, o in enumerate(outputs) if o.kind in SITEMAP_KINDS],
+        "\n".join(o.path for o in outputs),
+        "\n".join(entries),
     ]
 
 
-def kept_record(digest: str, start: int, unit: Kept) -> list:
-    """Return what the record keeps of a champion kept whole, from `start` on."""
-    return [digest, start, start + len(unit.paths), unit.pages, unit.pdfs, list(unit.listed)]
+_PATHS, _ENTRIES = 4, 5
+"""Where a champion's record has their outputs' paths, and their digests and page counts."""
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _well_formed(record: object) -> bool:
+    """Return whether a champion's record is as `unit_record` makes them."""
+    if type(record) is not list or len(record) != 6:
+        return False
+    digest, pages, pdfs, listed, paths, entries = record
+    if not (
+        (digest is None or type(digest) is str)
+        and type(pages) is int
+        and type(pdfs) is int
+        and type(listed) is list
+        and type(paths) is str
+        and type(entries) is str
+    ):
+        return False
+    count = len(_lines(paths))
+    return len(_lines(entries)) == count and all(type(i) is int and 0 <= i < count for i in listed)
 
 
 def save_state(

@@ -368,6 +368,19 @@ def test_no_champions_output_is_made_from_what_unit_digests_leave_out(project, p
             assert not set(output.inputs) & set(plan.NOT_IN_UNITS), output.path
 
 
+@pytest.mark.parametrize("pdfs", [True, False])
+def test_a_champions_pages_in_the_sitemap_come_before_their_other_outputs(project, pdfs):
+    # The record of a champion kept whole says how many of their outputs, from the first, the
+    # sitemap lists.
+    site = load_site(project("campaign"))
+    made, _ = plan.make_plan(site, pdfs=pdfs)
+
+    for span in made.units.values():
+        listed = [o.kind in plan.SITEMAP_KINDS for o in made.outputs[span.start : span.stop]]
+        assert listed == sorted(listed, reverse=True)
+        assert listed[0]
+
+
 @pytest.fixture
 def plans(monkeypatch) -> list[plan.Plan]:
     """The plans the builds made, in turn."""
@@ -442,7 +455,7 @@ def test_an_edit_remakes_only_the_sitemap_part_of_that_champion(
     "damage",
     [
         lambda unit: unit.__setitem__(1, "many"),
-        lambda unit: unit.__setitem__(3, [99]),
+        lambda unit: unit.__setitem__(3, 99),
         lambda unit: unit.__setitem__(4, unit[4] + "\nanother/index.html"),
         lambda unit: unit.__setitem__(5, None),
         lambda unit: unit.pop(),
@@ -472,11 +485,10 @@ def test_a_planned_output_on_a_kept_champions_path_has_everyone_planned(project,
     plan of everyone says who else claims it."""
     site = load_site(project("campaign"))
     full, _ = plan.make_plan(site, pdfs=False)
-    kept = {
-        "long-name-chamber": plan.Kept("long-name-chamber", ["about/index.html"], [], 1, 0),
-    }
+    kept = {"long-name-chamber": plan.Kept("long-name-chamber", "about/index.html", 1, 0, 1, 0)}
+    previous = {"outputs": {}, "units": {}}  # a new page, where they had a file
 
-    made, paths = make._plan_keeping(site, False, True, kept, None)  # type: ignore[arg-type]
+    made, _ = make._plan_keeping(site, False, True, previous, kept, None)  # type: ignore[arg-type]
 
-    assert not made.kept and not paths
+    assert not made.kept
     assert made.outputs == full.outputs

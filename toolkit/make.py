@@ -47,23 +47,31 @@ def plan_site(
 
 
 def _plan_keeping(
-    site: Site, pdfs: bool, kits: bool, kept: dict[str, Kept], survey: Survey
-) -> tuple[Plan, set[str]]:
-    """Return the plan of `site` without the champions in `kept`, and the paths of those it
-    kept. A champion one of whose files is gone from the folder is planned after all; so is
-    everyone when a planned output claims a kept champion's path (the plan of all says which
-    two claim it)."""
+    site: Site, pdfs: bool, kits: bool, previous: dict, kept: dict[str, Kept], survey: Survey
+) -> tuple[Plan, dict[str, list]]:
+    """Return the plan of `site` without the champions in `kept`, and the digest and page
+    count the last build recorded for each output of the others.
+
+    A champion one of whose files is gone from the folder is planned after all; so is everyone
+    when a planned output claims a kept champion's path (the plan of all says which two claim
+    it).
+    """
     while kept:
         plan = plan_site(site, pdfs=pdfs, kits=kits, kept=kept)
-        paths = {path for unit in plan.kept.values() for path in unit.paths}
-        if any(path in paths for path in plan.by_path):
-            break
+        outputs = recorded_outputs(previous, skip=kept)
+        # The last build's paths were each made once: only a path it did not make for the
+        # campaign or a champion planned now can be a kept champion's.
+        new = [path for path in plan.by_path if path not in outputs]
+        if new:
+            theirs = {path for unit in kept.values() for path in unit.paths()}
+            if any(path in theirs for path in new):
+                break
         gone = survey.gone()
-        lost = {c for c, u in kept.items() if not gone.isdisjoint(u.paths)} if gone else ()
+        lost = {c for c, u in kept.items() if not gone.isdisjoint(u.paths())} if gone else ()
         if not lost:
-            return plan, paths
+            return plan, outputs
         kept = {c: u for c, u in kept.items() if c not in lost}
-    return plan_site(site, pdfs=pdfs, kits=kits), set()
+    return plan_site(site, pdfs=pdfs, kits=kits), recorded_outputs(previous)
 
 
 def make(
@@ -94,8 +102,7 @@ def make(
     wanted = (PROJECT_FILES,) if site.champions and kit_zips(site, kits) else ()
     digests = input_digests(site, wanted, pdfs=pdfs)
     units = unit_digests(site, digests, pdfs=pdfs, kits=kits)
-    plan, kept_paths = _plan_keeping(site, pdfs, kits, kept_units(previous, units), survey)
-    outputs = recorded_outputs(previous, skip=plan.kept)
+    plan, outputs = _plan_keeping(site, pdfs, kits, previous, kept_units(previous, units), survey)
     renderer = Renderer(site, plan, previous.get("theme"))
     known = {
         path: (key, tuple(map(problem, problems)) if problems else ())
@@ -109,14 +116,15 @@ def make(
     made: dict[str, list] = {}
     cache = PdfCache(site.project)
     kept = plan.kept.values()
-    counter = _Counter(len(plan.outputs) + len(kept_paths), progress)
+    files = len(plan.outputs) + sum(unit.count for unit in kept)
+    counter = _Counter(files, progress)
     step = counter.step
     try:
         checked = _checked(plan.outputs, digests, outputs, survey.gone(), unchanged)
         collect_again()
         for unit in kept:
-            staging.keep_all(len(unit.paths))
-            counter.advance(len(unit.paths))
+            staging.keep_all(unit.count)
+            counter.advance(unit.count)
         # PDFs first: the microsites list each PDF's page count.
         remake = []
         pending: list[tuple[Output, str | None]] = []
@@ -161,7 +169,6 @@ def make(
     for span in plan.units.values():
         for item in plan.outputs[span.start : span.stop]:
             del made[item.path]
-    files = len(plan.outputs) + len(kept_paths)
     warnings = (*site.warnings, *found.items)
     prints = sum(1 for item in plan.outputs if item.kind == "pdf") + sum(u.pdfs for u in kept)
     report = Report(

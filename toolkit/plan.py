@@ -111,16 +111,22 @@ class Kept:
     """
 
     champion: str
-    paths: tuple[str, ...] | list[str]
-    """Every output's path, as the last build recorded them."""
-    listed: tuple[int, ...] | list[int]
-    """Which of `paths` (by position) a sitemap lists."""
+    lines: str
+    """Every output's path, one a line, as the last build recorded them; read only where
+    needed."""
+    count: int
+    """How many outputs they have."""
+    listed: int
+    """How many of them, from the first, a sitemap lists (a champion's pages come first)."""
     pages: int
-    """How many of `paths` are pages (for the summary line)."""
+    """How many of them are pages (for the summary line)."""
     pdfs: int
 
+    def paths(self) -> list[str]:
+        return self.lines.split("\n") if self.lines else []
+
     def listed_paths(self) -> list[str]:
-        return [self.paths[i] for i in self.listed]
+        return self.paths()[: self.listed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +375,7 @@ def sitemap_parts(outputs: Sequence[Output | Kept]) -> list[list[Output | Kept]]
 
 
 def _listed_count(item: Output | Kept) -> int:
-    return len(item.listed) if isinstance(item, Kept) else 1
+    return item.listed if isinstance(item, Kept) else 1
 
 
 def sitemap_part_path(number: int) -> str:

@@ -120,7 +120,8 @@ def kept_units(previous: dict, digests: Mapping[str, str]) -> dict[str, Kept]:
     for champion, record in previous.get("units", {}).items():
         digest, pages, pdfs, listed, paths, _ = record
         if digest is not None and digests.get(champion) == digest:
-            kept[champion] = Kept(champion, _lines(paths), listed, pages, pdfs)
+            count = paths.count("\n") + 1 if paths else 0
+            kept[champion] = Kept(champion, paths, count, listed, pages, pdfs)
     return kept
 
 
@@ -173,11 +174,14 @@ def unit_record(digest: str | None, outputs: Sequence[Output], made: Mapping[str
         entries.append(
             f"{output_digest or ''} {pages}" if pages is not None else output_digest or ""
         )
+    listed = [i for i, o in enumerate(outputs) if o.kind in SITEMAP_KINDS]
+    if listed != list(range(len(listed))):
+        digest = None  # kept whole, their listed outputs are taken to come first
     return [
         digest,
         sum(1 for o in outputs if counts_as_page(o)),
         sum(1 for o in outputs if o.kind == "pdf"),
-        [i for i, o in enumerate(outputs) if o.kind in SITEMAP_KINDS],
+        len(listed),
         "\n".join(o.path for o in outputs),
         "\n".join(entries),
     ]
@@ -196,17 +200,17 @@ def _well_formed(record: object) -> bool:
     if type(record) is not list or len(record) != 6:
         return False
     digest, pages, pdfs, listed, paths, entries = record
-    if not (
+    return (
         (digest is None or type(digest) is str)
         and type(pages) is int
         and type(pdfs) is int
-        and type(listed) is list
+        and type(listed) is int
         and type(paths) is str
         and type(entries) is str
-    ):
-        return False
-    count = len(_lines(paths))
-    return len(_lines(entries)) == count and all(type(i) is int and 0 <= i < count for i in listed)
+        and paths.count("\n") == entries.count("\n")
+        and bool(paths) == bool(entries)
+        and 0 <= listed <= (paths.count("\n") + 1 if paths else 0)
+    )
 
 
 def save_state(

@@ -213,16 +213,48 @@ def _champion(data: list) -> Champion:
         email=email,
         phone=phone,
         logo=decode(logo),
-        colors=decode(colors),
+        colors=Colors(primary=colors[1], accent=colors[2])
+        if _is(colors, "Colors", 3)
+        else decode(colors),
         language=language,
-        event=decode(event),
+        event=_event(event) if _is(event, "Event", 6) else decode(event),
         businesses=_Businesses(businesses[1:]),  # type: ignore[arg-type]
         message=message,
-        aliases=decode(aliases),
-        source=decode(source),
-        written=decode(written),
+        aliases=tuple(aliases[1:])
+        if _is(aliases, "tuple") and _all_text(aliases)
+        else decode(aliases),
+        source=_location(source) if _is(source, "Location", 4) else decode(source),
+        written=_Kept(written[1])
+        if _is(written, "kept", 2) and type(written[1]) is str
+        else decode(written),
         digest=digest,
     )
+
+
+def _is(data: Any, kind: str, length: int | None = None) -> bool:
+    """Return whether `data` is what `encode` makes of a `kind` (of `length` items, with it)."""
+    return type(data) is list and data[:1] == [kind] and (length is None or len(data) == length)
+
+
+def _all_text(data: list) -> bool:
+    return all(type(item) is str for item in data)
+
+
+def _event(data: list) -> Event:
+    _, date, time, end, place, address = data
+    return Event(
+        date=dt.date.fromisoformat(date[1]) if _is(date, "date", 2) else decode(date),
+        time=dt.time.fromisoformat(time[1]) if _is(time, "time", 2) else decode(time),
+        end=dt.time.fromisoformat(end[1]) if _is(end, "time", 2) else decode(end),
+        place=place,
+        address=address,
+    )
+
+
+def _location(data: list) -> Location:
+    _, path, line, col = data
+    where = _READERS["path"](path[1]) if _is(path, "path", 2) else decode(path)
+    return Location(where, line, col)
 
 
 def _business(data: list) -> Business:

@@ -166,6 +166,41 @@ def test_generic_qr_code_leads_to_the_directory(built, tmp_path):
     assert decode_qr(built / "print/window-sign-tabloid.pdf", tmp_path) == [f"{BASE}champions/"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "address"),
+    [
+        ("champions/riverside-chamber/print/", "champions/riverside-chamber/"),
+        ("print/", "champions/"),
+    ],
+)
+def test_a_print_preview_shows_the_qr_code_beside_it(built, folder, address):
+    preview = (built / folder / "poster/index.html").read_text()
+    root = "../" * (folder.count("/") + 1)  # from `poster/` in the folder
+    assert f'<img class="qr" src="{root}{folder}qr.png"' in preview
+    assert "data:image/png" not in preview
+    done = subprocess.run(
+        [need("zbarimg"), "--quiet", "--raw", str(built / folder / "qr.png")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == [BASE + address]
+
+
+def test_an_entry_edit_leaves_the_qr_code_as_it_was(project, run_toolkit, tmp_path):
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    folder = output / "champions/riverside-chamber/print"
+    made = (folder / "qr.png").stat().st_ino, (folder / "poster/index.html").stat().st_ino
+    roster = source / "content/champions/east.yaml"
+    roster.write_text(roster.read_text().replace("Courthouse Square", "City Park"))
+
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+
+    assert (folder / "qr.png").stat().st_ino == made[0]
+    assert (folder / "poster/index.html").stat().st_ino != made[1]
+
+
 def test_qr_code_prints_with_sharp_edges(built):
     """Whole pixels per module, marked for viewers and printers not to smooth: crisp squares."""
     pdf = built / "champions/riverside-chamber/print/poster-letter.pdf"

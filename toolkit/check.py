@@ -26,7 +26,7 @@ EXTERNAL_TIMEOUT = 10.0
 """Seconds to wait for one external site."""
 EXTERNAL_WORKERS = 8
 """External links checked at once."""
-_PICTURES = ("share-image",)
+_PICTURES = ("share-image", "qr")
 _HREF = re.compile(r'\bhref="(https?://[^"]+)"')
 
 

@@ -86,7 +86,7 @@ class Output:
     campaign plans a hundred thousand outputs, and their paths are compared and hashed)."""
     kind: str
     """page, kit-index, kit, directory, microsite, calendar, alias, asset, static, sitemap,
-    robots, not-found."""
+    sitemap-index, robots, not-found, print-preview, pdf, qr, share-image, kit-zip."""
     origin: Location
     """What claims this path, for messages."""
     page: PurePosixPath | None = None
@@ -201,6 +201,19 @@ def print_outputs(site: Site, champion: Champion | None, pdfs: bool) -> list[Out
     )
     lang = champion_language(site, champion) if champion else None
     outputs = []
+    if pieces:
+        # The QR code of every piece, also on its own. It leads to the champion's microsite
+        # (or the directory), whose address only the settings and this path's folder decide:
+        # an edit to an entry leaves it as it is.
+        outputs.append(
+            Output(
+                path=f"{folder}qr.png",
+                kind="qr",
+                origin=champion.source if champion else site.settings.source,
+                champion=champion.id if champion else None,
+                inputs=(SETTINGS,),
+            )
+        )
     for piece in pieces:
         piece = site.translation(piece, lang)
         common = {

@@ -49,9 +49,14 @@ def paper(name: str) -> Paper:
     return Paper(name, width, height)
 
 
-@functools.lru_cache(maxsize=1024)
 def qr_data_uri(url: str) -> str:
-    """Return a QR code for `url` as a PNG data URI, eight pixels per module.
+    """Return the QR code for `url` (`qr_png`) as a data URI."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode("ascii")
+
+
+@functools.lru_cache(maxsize=1024)
+def qr_png(url: str) -> bytes:
+    """Return a QR code for `url` as a PNG, eight pixels per module.
 
     Shown with `image-rendering: pixelated`, each module stays a sharp square at any print
     size (the PDF asks viewers and printers not to smooth it; a viewer that smooths anyway
@@ -72,7 +77,7 @@ def qr_data_uri(url: str) -> str:
     image = image.resize((size * 8, size * 8), Image.Resampling.NEAREST)
     out = io.BytesIO()
     image.save(out, "PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return out.getvalue()
 
 
 def name_size(name: str) -> int:

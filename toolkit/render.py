@@ -32,7 +32,7 @@ from toolkit.plan import (
     print_folder,
     print_sizes,
 )
-from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri
+from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri, qr_png
 from toolkit.recent import version
 from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
@@ -174,6 +174,7 @@ class Renderer:
             "robots": self._robots,
             "not-found": self._not_found,
             "print-preview": self._print_preview,
+            "qr": self._qr,
             "kit-zip": self._kit_zip,
             "share-image": self._share_image,
         }
@@ -492,6 +493,10 @@ class Renderer:
             )
         return kit
 
+    def _qr(self, output: Output) -> bytes:
+        champion = self.site.champions_by_id[output.champion] if output.champion else None
+        return qr_png(self._merge(champion, self._lang(output)).url)
+
     def _print_preview(self, output: Output) -> str:
         piece = self._pages[str(output.page)]
         size = print_sizes(self.site, piece)[0]
@@ -557,7 +562,8 @@ class Renderer:
                 "profile": champion,
                 "logo_src": source(champion.logo if champion else None),
                 "artwork_src": source(piece.image),
-                "qr_src": qr_data_uri(qr_url),
+                # A page links the QR code beside it; a PDF holds it.
+                "qr_src": root + folder + "qr.png" if screen else qr_data_uri(qr_url),
                 "qr_url": qr_url,
                 "name_size": name_size(merged.name),
                 "brand": {

@@ -160,15 +160,7 @@ def make(
     except BaseException:
         staging.discard()
         raise
-    # The record lists the campaign's own outputs one by one, and each champion's together.
-    records = {
-        c: unit_record(units[c], plan.outputs[span.start : span.stop], made)
-        for c, span in plan.units.items()
-    }
-    records.update({unit.champion: previous["units"][unit.champion] for unit in kept})
-    for span in plan.units.values():
-        for item in plan.outputs[span.start : span.stop]:
-            del made[item.path]
+    records = _champion_records(plan, units, made, previous)
     warnings = (*site.warnings, *found.items)
     prints = sum(1 for item in plan.outputs if item.kind == "pdf") + sum(u.pdfs for u in kept)
     report = Report(
@@ -199,6 +191,23 @@ def make(
         cache.prune()
     prune_share_cache(site.project, renderer, partial=bool(staging.kept))
     return report
+
+
+def _champion_records(
+    plan: Plan, units: Mapping[str, str], made: dict[str, list], previous: dict
+) -> dict[str, list]:
+    """Return what the record keeps of each champion (`state.unit_record`), and take their
+    outputs out of `made`, which then lists the campaign's own outputs one by one."""
+    records = {
+        c: unit_record(units[c], plan.outputs[span.start : span.stop], made)
+        for c, span in plan.units.items()
+    }
+    # A champion kept whole has the record they had.
+    records.update({c: previous["units"][c] for c in plan.kept})
+    for span in plan.units.values():
+        for item in plan.outputs[span.start : span.stop]:
+            del made[item.path]
+    return records
 
 
 def collect_again() -> None:
@@ -420,8 +429,10 @@ class _Counter:
         self.next = self.stride
 
     def advance(self, count: int) -> None:
-        self.done += count - 1
-        self.step()
+        """Count `count` outputs done at once."""
+        if count:
+            self.done += count - 1
+            self.step()
 
     def step(self) -> None:
         self.done += 1

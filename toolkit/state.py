@@ -120,8 +120,7 @@ def kept_units(previous: dict, digests: Mapping[str, str]) -> dict[str, Kept]:
     for champion, record in previous.get("units", {}).items():
         digest, pages, pdfs, listed, paths, _ = record
         if digest is not None and digests.get(champion) == digest:
-            count = paths.count("\n") + 1 if paths else 0
-            kept[champion] = Kept(champion, paths, count, listed, pages, pdfs)
+            kept[champion] = Kept(champion, paths, _count(paths), listed, pages, pdfs)
     return kept
 
 
@@ -145,7 +144,7 @@ def recorded_outputs(previous: dict, skip: Container[str] = ()) -> dict[str, lis
     for record in units:
         for path, entry in zip(_lines(record[_PATHS]), _lines(record[_ENTRIES]), strict=True):
             digest, _, pages = entry.partition(" ")
-            outputs[path] = [digest or None, int(pages) if pages else None]
+            outputs[path] = [None if digest == _NONE else digest, int(pages) if pages else None]
     return outputs
 
 
@@ -168,12 +167,11 @@ def unit_record(digest: str | None, outputs: Sequence[Output], made: Mapping[str
     """
     entries = []
     for output in outputs:
-        output_digest, pages = made[output.path]
-        if output_digest is None:
+        made_from, pages = made[output.path]
+        if made_from is None:
             digest = None
-        entries.append(
-            f"{output_digest or ''} {pages}" if pages is not None else output_digest or ""
-        )
+        entry = made_from or _NONE
+        entries.append(entry if pages is None else f"{entry} {pages}")
     listed = [i for i, o in enumerate(outputs) if o.kind in SITEMAP_KINDS]
     if listed != list(range(len(listed))):
         digest = None  # kept whole, their listed outputs are taken to come first
@@ -189,10 +187,17 @@ def unit_record(digest: str | None, outputs: Sequence[Output], made: Mapping[str
 
 _PATHS, _ENTRIES = 4, 5
 """Where a champion's record has their outputs' paths, and their digests and page counts."""
+_NONE = "-"
+"""An output's digest when it has none."""
 
 
 def _lines(text: str) -> list[str]:
     return text.split("\n") if text else []
+
+
+def _count(text: str) -> int:
+    """Return how many lines `_lines` makes of `text`."""
+    return text.count("\n") + 1 if text else 0
 
 
 def _well_formed(record: object) -> bool:
@@ -207,9 +212,8 @@ def _well_formed(record: object) -> bool:
         and type(listed) is int
         and type(paths) is str
         and type(entries) is str
-        and paths.count("\n") == entries.count("\n")
-        and bool(paths) == bool(entries)
-        and 0 <= listed <= (paths.count("\n") + 1 if paths else 0)
+        and _count(paths) == _count(entries)
+        and 0 <= listed <= _count(paths)
     )
 
 

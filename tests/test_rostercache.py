@@ -338,6 +338,17 @@ def test_a_preview_building_again_reads_no_cache_file_for_unchanged_rosters(camp
     assert any(c.event and c.event.place == "City Park" for c in load(campaign))
 
 
+def test_champions_kept_in_another_form_are_read_again(campaign, parsed, monkeypatch):
+    with monkeypatch.context() as earlier:
+        earlier.setattr(rostercache, "FORM", rostercache.FORM - 1)
+        load(campaign)
+    cachefile.CacheFile._remembered.clear()
+    parsed.clear()
+
+    assert load(campaign) == load_roster(campaign, LANGUAGES)
+    assert {"east.yaml", "west.yaml"} <= set(parsed)
+
+
 def test_champions_kept_under_other_rules_are_read_again(campaign, parsed, monkeypatch):
     west = campaign / "content/champions/west.yaml"
     west.write_text(

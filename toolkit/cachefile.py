@@ -40,16 +40,23 @@ class CacheFile:
     _remembered: ClassVar[dict[str, tuple[tuple, dict[str, tuple[Any, Any]]]]] = {}
 
     def __init__(
-        self, project: Path, name: str, languages: tuple[str, ...], rules: int = 1
+        self,
+        project: Path,
+        name: str,
+        languages: tuple[str, ...],
+        rules: int = 1,
+        form: int | None = None,
     ) -> None:
         self.folder = project / STATE_FOLDER / name
         # The single file an earlier version kept instead of the folder.
         self.legacy = project / STATE_FOLDER / f"{name}.json"
         self.header = {"version": __version__, "languages": list(languages), "rules": rules}
+        if form is not None:
+            self.header["form"] = form  # how the entries are written, where that changed
         self.shards: list[dict[str, list] | None] = [None] * SHARDS
         self.changed: set[int] = set()
         # One project's decoded entries are kept at a time (a preview serves one project).
-        scope = (str(project), tuple(languages), __version__, rules)
+        scope = (str(project), tuple(languages), __version__, rules, form)
         held = CacheFile._remembered.get(name)
         if held is None or held[0] != scope:
             held = CacheFile._remembered[name] = (scope, {})

@@ -20,6 +20,10 @@ from toolkit.roster import RULES, Business, Champion, Colors, Event
 from toolkit.state import STATE_FOLDER
 
 CACHE_FILE = "rosters"
+FORM = 2
+"""How champions are kept (`encode`). Raised when that changes, so that champions kept the old way
+are read again from their roster, and kept the new way, rather than decoded the slow way for
+as long as their file is unchanged."""
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Champion, Business, Colors, Event, Location)}
 
 
@@ -28,7 +32,7 @@ class JsonRosterCache(CacheFile):
     champions name (a logo that changes or goes is checked again)."""
 
     def __init__(self, project: Path, languages: tuple[str, ...]) -> None:
-        super().__init__(project, CACHE_FILE, languages, RULES)
+        super().__init__(project, CACHE_FILE, languages, RULES, FORM)
         self.project = project
         self._kept: dict[str, list] = {}
         """What `earlier` handed out, by entry digest, as kept: `put` keeps it again as it was

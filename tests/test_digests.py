@@ -492,3 +492,24 @@ def test_a_planned_output_on_a_kept_champions_path_has_everyone_planned(project,
 
     assert not made.kept
     assert made.outputs == full.outputs
+
+
+def test_damaged_lines_in_the_record_never_stop_a_build(project, run_toolkit, tmp_path):
+    source, output = project("campaign"), tmp_path / "out"
+    assert run_toolkit("build", source, "-o", output, "--no-print").exit_code == 0
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the build's", encoding="utf-8")
+    record = last_record(source)
+    riverside = record["units"]["riverside-chamber"]
+    riverside[5] = riverside[5].replace("\n", " x\n", 1)  # a page count that is no number
+    # A champion since deleted, whose record names a folder and a file outside the output.
+    record["units"]["ghost"] = ["x", 1, 0, 1, "static\n../outside.txt\n", "-\n-\n-"]
+    (file,) = (source / ".toolkit-cache").glob("outputs-*.json")
+    file.write_text(json.dumps(record), encoding="utf-8")
+    edit(source / "content/champions/east.yaml", "Courthouse Square", "City Park")
+
+    result = run_toolkit("build", source, "-o", output, "--no-print")
+
+    assert result.exit_code == 0, result.stderr
+    assert outside.read_text(encoding="utf-8") == "not the build's"
+    assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)

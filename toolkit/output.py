@@ -57,9 +57,9 @@ class Staging:
     def path_for(self, relative: str) -> Path:
         """Return where `relative` (a path with `/` between folders) is written, refusing
         anything that leaves the folder."""
-        clean = posixpath.normpath(relative)
-        if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
+        if not _inside(relative):
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
+        clean = posixpath.normpath(relative)
         target = self.root / clean
         self._folder(target.parent, relative)
         return target
@@ -157,6 +157,8 @@ class Patch(Staging):
         # Stale files go first: a file the build no longer makes may stand where a folder goes.
         for relative in self._stale:
             target = self.dest / relative
+            if not _inside(relative) or (target.is_dir() and not target.is_symlink()):
+                continue  # never made by a build: a damaged record of the last one says so
             target.unlink(missing_ok=True)
             folder = target.parent
             # Folders left empty go too, up to the destination itself.
@@ -174,6 +176,13 @@ class Patch(Staging):
                     made.add(str(folder))
                 os.replace(Path(root) / name, folder / name)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _inside(relative: str) -> bool:
+    """Return whether `relative` (a path with `/` between folders) names a file inside the
+    folder."""
+    clean = posixpath.normpath(relative)
+    return not (clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean)
 
 
 def plain_file(path: Path | str) -> bool:

@@ -110,6 +110,8 @@ def load_state(project: Path, dest: Path) -> dict:
         return {}
     if not all(map(_well_formed, state["units"].values())):
         return {}
+    if not all(type(e) is list and len(e) == 2 for e in state["outputs"].values()):
+        return {}
     return state
 
 
@@ -143,8 +145,11 @@ def recorded_outputs(previous: dict, skip: Container[str] = ()) -> dict[str, lis
     outputs = dict(outputs)
     for record in units:
         for path, entry in zip(_lines(record[_PATHS]), _lines(record[_ENTRIES]), strict=True):
-            digest, _, pages = entry.partition(" ")
-            outputs[path] = [None if digest == _NONE else digest, int(pages) if pages else None]
+            digest, space, pages = entry.partition(" ")
+            if digest == _NONE or (space and not (pages.isascii() and pages.isdigit())):
+                outputs[path] = [None, None]  # made again (a damaged line too)
+            else:
+                outputs[path] = [digest, int(pages) if space else None]
     return outputs
 
 

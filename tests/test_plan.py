@@ -77,6 +77,18 @@ def test_two_claims_on_one_path_name_both(tmp_path):
     ]
 
 
+def test_a_file_where_the_print_kit_has_its_qr_code_is_named(project):
+    source = project("campaign")
+    (source / "content/print/qr.png").write_bytes(b"not a QR code")
+
+    _, problems = make_plan(load_site(source))
+
+    assert [str(p) for p in problems.items] == [
+        "content/print/qr.png: error: output print/qr.png is made twice: "
+        "by content/print/qr.png and by the print kit's QR code"
+    ]
+
+
 def test_build_refuses_a_plan_with_collisions(tmp_path, run_toolkit):
     write_files(
         tmp_path,

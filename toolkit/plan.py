@@ -580,14 +580,25 @@ def _shown(file: Path, project: Path) -> PurePosixPath:
         return PurePosixPath(file.as_posix())
 
 
-_GENERATED = ("directory", "kit-index", "sitemap", "sitemap-index", "robots", "not-found", "static")
+_GENERATED = (
+    "directory",
+    "kit-index",
+    "sitemap",
+    "sitemap-index",
+    "robots",
+    "not-found",
+    "static",
+    "qr",
+)
 
 
 def _describe(output: Output) -> str:
-    if output.kind in _GENERATED and output.kind != "static":
+    if output.kind in _GENERATED and output.kind not in ("static", "qr"):
         return f"the {output.kind.replace('-', ' ')} page"
     if output.kind == "static":
         return f"the theme's {output.path}"
+    if output.kind == "qr":
+        return "the print kit's QR code"
     where = output.page or output.origin.path
     if output.origin.line is not None and output.page is None:
         return f"{where}:{output.origin.line}"

@@ -86,6 +86,27 @@ def test_an_entry_in_the_wrong_shard_or_another_version_is_not_trusted(tmp_path)
     assert cache.entry(second) is None
 
 
+def test_an_entry_in_the_wrong_shard_is_left_out_when_that_shard_is_saved(tmp_path):
+    paths = fill(tmp_path, 8)
+    folder = tmp_path / STATE_FOLDER / "things"
+    first = paths[0].as_posix()
+    # A shard of its own entries, where `first` does not belong.
+    other = next(p.as_posix() for p in paths if shard_of(p.as_posix()) != shard_of(first))
+    home = shard_file(folder, other)
+    data = json.loads(home.read_text(encoding="utf-8"))
+    data["entries"][first] = [OLD, "planted"]
+    home.write_text(json.dumps(data), "utf-8")
+
+    cache = CacheFile(tmp_path, "things", LANGUAGES)
+    assert cache.entry(first) == [OLD, paths[0].name]
+    cache.entry(other)
+    cache.changed.add(shard_of(other))  # as when an entry of its own changes
+    cache.keep_only(paths)
+
+    assert first not in json.loads(home.read_text(encoding="utf-8"))["entries"]
+    assert other in json.loads(home.read_text(encoding="utf-8"))["entries"]
+
+
 def test_the_single_file_of_an_earlier_version_goes_once_the_shards_are_saved(tmp_path):
     (tmp_path / STATE_FOLDER).mkdir()
     legacy = tmp_path / STATE_FOLDER / "things.json"

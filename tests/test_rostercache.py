@@ -147,10 +147,17 @@ def test_a_damaged_cache_is_ignored(campaign, damage):
     assert load(campaign) == load_roster(campaign, LANGUAGES)
 
 
-def test_an_entry_as_written_is_read_from_the_cache_only_when_asked_for(campaign, monkeypatch):
-    fresh = {c.id: c for c in load_roster(campaign, LANGUAGES)}
-    load(campaign)
+def cached_as_read(project: Path) -> dict[str, Champion]:
+    """Read the roster into the cache, as one build would, and return its champions as a
+    read without the cache finds them; the next `load` finds them in the cache's files."""
+    fresh = {c.id: c for c in load_roster(project, LANGUAGES)}
+    load(project)
     cachefile.CacheFile._remembered.clear()  # as a new build would
+    return fresh
+
+
+def test_an_entry_as_written_is_read_from_the_cache_only_when_asked_for(campaign, monkeypatch):
+    fresh = cached_as_read(campaign)
     read: list[str] = []
     real = json.loads
 
@@ -202,9 +209,7 @@ def test_a_damaged_part_read_when_asked_for_is_a_located_error(
 
 
 def test_businesses_are_read_from_the_cache_only_when_asked_for(campaign, monkeypatch):
-    fresh = {c.id: c for c in load_roster(campaign, LANGUAGES)}
-    load(campaign)
-    cachefile.CacheFile._remembered.clear()  # as a new build would
+    fresh = cached_as_read(campaign)
     read: list[object] = []
     real = rostercache._business
     monkeypatch.setattr(rostercache, "_business", lambda data: read.append(data) or real(data))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import snapshot
-from toolkit import digests, make, plan, state
+from toolkit import build, digests, make, plan, state
 from toolkit.site import load_site
 
 
@@ -362,10 +362,12 @@ def test_a_name_edit_makes_the_digests_of_that_champions_region(
 def test_no_champions_output_is_made_from_what_unit_digests_leave_out(project, pdfs):
     site = load_site(project("campaign"))
     made, _ = plan.make_plan(site, pdfs=pdfs)
+    left_out = digests.not_in_units(site)
+    assert {"content/about.md", "content/about.es.md"} <= left_out  # campaign pages
 
     for span in made.units.values():
         for output in made.outputs[span.start : span.stop]:
-            assert not set(output.inputs) & set(plan.NOT_IN_UNITS), output.path
+            assert not set(output.inputs) & left_out, output.path
 
 
 @pytest.mark.parametrize("pdfs", [True, False])
@@ -414,6 +416,25 @@ def test_an_entry_edit_plans_that_champion_alone(project, run_toolkit, tmp_path,
     assert {o.champion for o in made.outputs} == {None, "riverside-chamber"}
     assert "City Park" in (output / "champions/riverside-chamber/index.html").read_text()
     assert_same_as_a_clean_build(source, output, run_toolkit, tmp_path)
+
+
+@pytest.mark.parametrize(("kits", "planned"), [(False, set()), (True, "everyone")])
+def test_a_campaign_page_edit_plans_a_champion_only_for_their_kit_zip(
+    kits, planned, project, tmp_path, plans
+):
+    source, output = project("campaign"), tmp_path / "out"
+    build.run(source, output, pdfs=False, kits=kits)
+    edit(source / "content/about.md", "Smart", "Clever")
+    plans.clear()
+
+    build.run(source, output, pdfs=False, kits=kits)
+
+    # A kit.zip carries every file of the project, the page too.
+    assert set(plans[-1].units) == (champion_ids(source) if planned == "everyone" else planned)
+    clean = tmp_path / "clean"
+    shutil.rmtree(source / ".toolkit-cache")
+    build.run(source, clean, pdfs=False, kits=kits)
+    assert snapshot(output) == snapshot(clean)
 
 
 def test_a_file_of_a_kept_champion_gone_from_the_folder_is_made_again(

@@ -129,9 +129,11 @@ def unit_digests(
 ) -> dict[str, str]:
     """Return a digest for each champion of everything their outputs are planned and made
     from: their entry, their region, and every input that is not another champion's, but for
-    those no champion's output is made from (`plan.NOT_IN_UNITS`: the listing of all champions
-    and the pages' dates, so that an edit to a champion's name remakes their region's outputs
-    and the directory, not every champion's digests).
+    those no champion's output is made from: the listing of all champions and the pages' dates
+    (`plan.NOT_IN_UNITS`), so that an edit to a champion's name remakes their region's outputs
+    and the directory, not every champion's digests; and the campaign's own pages, so that an
+    edit to one of them leaves every champion as they were (but for their kit.zip, which
+    carries every file).
 
     Equal digests mean the same outputs from the same inputs: a build whose champion has the
     digest it had last time takes their outputs' digests as they were, without making them
@@ -140,8 +142,9 @@ def unit_digests(
     if not site.champions:
         return {}  # a corpus of pages: no need to hash its thousands of inputs
     shared = hashlib.sha256(f"{__version__}\0{FORMAT}\0{pdfs}\0{kits}".encode())
+    left_out = not_in_units(site)
     for key in sorted(inputs):
-        if not key.startswith(_OWN) and key not in NOT_IN_UNITS:
+        if not key.startswith(_OWN) and key not in left_out:
             shared.update(f"{key}\0{inputs[key]}\0".encode("utf-8", "surrogateescape"))
     common = shared.hexdigest()
     found = {}
@@ -151,6 +154,11 @@ def unit_digests(
         text = f"{common}\0{entry}\0{region}"
         found[champion.id] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     return found
+
+
+def not_in_units(site: Site) -> set[str]:
+    """Return the input keys no champion's output is made from (see `unit_digests`)."""
+    return {*NOT_IN_UNITS, *(file_key(p.path) for p in site.pages if p.section == "site")}
 
 
 _OWN = (champion_key(""), region_key(None))

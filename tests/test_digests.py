@@ -506,7 +506,7 @@ def test_a_planned_output_on_a_kept_champions_path_has_everyone_planned(project,
     plan of everyone says who else claims it."""
     site = load_site(project("campaign"))
     full, _ = plan.make_plan(site, pdfs=False)
-    kept = {"long-name-chamber": plan.Kept("long-name-chamber", "about/index.html", 1, 0, 1, 0)}
+    kept = {"long-name-chamber": plan.Kept("long-name-chamber", "about/index.html", 0, 1, 0)}
     previous = {"outputs": {}, "units": {}}  # a new page, where they had a file
 
     made, _ = make._plan_keeping(site, False, True, previous, kept, None)  # type: ignore[arg-type]

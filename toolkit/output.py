@@ -57,9 +57,9 @@ class Staging:
     def path_for(self, relative: str) -> Path:
         """Return where `relative` (a path with `/` between folders) is written, refusing
         anything that leaves the folder."""
-        if not _inside(relative):
+        clean = _within(relative)
+        if clean is None:
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
-        clean = posixpath.normpath(relative)
         target = self.root / clean
         self._folder(target.parent, relative)
         return target
@@ -157,7 +157,7 @@ class Patch(Staging):
         # Stale files go first: a file the build no longer makes may stand where a folder goes.
         for relative in self._stale:
             target = self.dest / relative
-            if not _inside(relative) or (target.is_dir() and not target.is_symlink()):
+            if _within(relative) is None or (target.is_dir() and not target.is_symlink()):
                 continue  # never made by a build: a damaged record of the last one says so
             target.unlink(missing_ok=True)
             folder = target.parent
@@ -178,11 +178,13 @@ class Patch(Staging):
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _inside(relative: str) -> bool:
-    """Return whether `relative` (a path with `/` between folders) names a file inside the
-    folder."""
+def _within(relative: str) -> str | None:
+    """Return `relative` (a path with `/` between folders) made plain, or None when it does not
+    name a file inside the folder."""
     clean = posixpath.normpath(relative)
-    return not (clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean)
+    if clean in (".", "..") or clean.startswith(("/", "../")) or "\\" in clean:
+        return None
+    return clean
 
 
 def plain_file(path: Path | str) -> bool:

@@ -114,13 +114,16 @@ class Kept:
     lines: str
     """Every output's path, one a line, as the last build recorded them; read only where
     needed."""
-    count: int
-    """How many outputs they have."""
     listed: int
     """How many of them, from the first, a sitemap lists (a champion's pages come first)."""
     pages: int
     """How many of them are pages (for the summary line)."""
     pdfs: int
+
+    @property
+    def count(self) -> int:
+        """How many outputs they have."""
+        return self.lines.count("\n") + 1 if self.lines else 0
 
     def paths(self) -> list[str]:
         return self.lines.split("\n") if self.lines else []
@@ -593,12 +596,12 @@ _GENERATED = (
 
 
 def _describe(output: Output) -> str:
-    if output.kind in _GENERATED and output.kind not in ("static", "qr"):
-        return f"the {output.kind.replace('-', ' ')} page"
     if output.kind == "static":
         return f"the theme's {output.path}"
     if output.kind == "qr":
         return "the print kit's QR code"
+    if output.kind in _GENERATED:
+        return f"the {output.kind.replace('-', ' ')} page"
     where = output.page or output.origin.path
     if output.origin.line is not None and output.page is None:
         return f"{where}:{output.origin.line}"

@@ -122,7 +122,7 @@ def kept_units(previous: dict, digests: Mapping[str, str]) -> dict[str, Kept]:
     for champion, record in previous.get("units", {}).items():
         digest, pages, pdfs, listed, paths, _ = record
         if digest is not None and digests.get(champion) == digest:
-            kept[champion] = Kept(champion, paths, _count(paths), listed, pages, pdfs)
+            kept[champion] = Kept(champion, paths, listed, pages, pdfs)
     return kept
 
 
@@ -162,8 +162,8 @@ def recorded_digest(previous: dict, champion: str) -> str | None:
 def unit_record(digest: str | None, outputs: Sequence[Output], made: Mapping[str, list]) -> list:
     """Return what the record keeps of one champion planned by this build: their digest (none
     when one of their outputs has none: it is made every time, so they are never kept whole),
-    how many of their outputs are pages and PDFs, which a sitemap lists, and each output's
-    path, digest and page count.
+    how many of their outputs are pages and PDFs, how many a sitemap lists (those come first),
+    and each output's path, digest and page count.
 
     The paths and the digests are kept as lines of text: a campaign's record lists a hundred
     thousand outputs, read on every build, and a champion kept whole is never looked at one

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS = [
-    {"errors", "resources", "recent", "scan", "workers"},
+    {"errors", "resources", "recent", "scan", "workers", "qr"},
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},

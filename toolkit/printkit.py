@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from toolkit import qr
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
 
@@ -63,21 +64,24 @@ def qr_png(url: str) -> bytes:
     blurs only the edge of each square), and a PNG is drawn many times faster than the same
     code as an SVG path.
     """
-    # Imported here: a build that makes no QR code starts faster without them.
-    import segno
+    # Imported here: a build that makes no QR code starts faster without it.
     from PIL import Image
 
-    # Medium error correction survives a scuffed window sign.
-    code = segno.make(url, error="m", micro=False)
-    size = code.symbol_size(scale=1, border=4)[0]
-    modules = bytes(0 if dark else 255 for row in code.matrix_iter(border=4) for dark in row)
+    rows = qr.symbol(url)
+    quiet = b"\x00" * 4
+    width = len(rows) + 8
+    modules = quiet * width + b"".join(quiet + row + quiet for row in rows) + quiet * width
     # Eight-bit grey, which WeasyPrint embeds as it is: a one-bit image it would convert to
     # colour and compress twice more for each PDF.
-    image = Image.frombytes("L", (size, size), modules)
-    image = image.resize((size * 8, size * 8), Image.Resampling.NEAREST)
+    image = Image.frombytes("L", (width, width), modules.translate(_GREY))
+    image = image.resize((width * 8, width * 8), Image.Resampling.NEAREST)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+_GREY = bytes([255, 0]) + bytes(254)
+"""A module's shade: light (0) white, dark (1) black."""
 
 
 def name_size(name: str) -> int:

@@ -183,3 +183,59 @@ def test_a_card_with_a_photograph_for_a_logo_keeps_every_colour(tmp_path):
     with Image.open(io.BytesIO(draw(card))) as image:
         assert image.mode == "RGB"
         assert image.getpixel((MARGIN + 12 + 60, MARGIN + 12 + 60))[:2] == (120, 120)
+
+
+def test_the_typeface_is_drawn_without_its_hinting_and_otherwise_whole():
+    from fontTools.ttLib import TTFont
+
+    from toolkit.shareimage import unhinted
+
+    original = (FONTS / "Lato-Black.ttf").read_bytes()
+    plain = TTFont(io.BytesIO(unhinted(original)))
+    before = TTFont(io.BytesIO(original))
+    assert not {"fpgm", "prep", "cvt "} & set(plain.keys())
+    assert {"fpgm", "prep", "cvt "} <= set(before.keys())
+    glyphs = plain["glyf"]
+    assert not any(
+        getattr(glyphs[name], "program", None) and glyphs[name].program.getBytecode()
+        for name in plain.getGlyphOrder()
+    )
+    # The same letters, as wide, with the same kerning: only their fit to the pixels changes.
+    assert plain.getGlyphOrder() == before.getGlyphOrder()
+    assert plain["hmtx"].metrics == before["hmtx"].metrics
+    assert plain["GPOS"].compile(plain) == before["GPOS"].compile(before)
+    # A font with nothing to take out, or that cannot be read, is given back as it was.
+    assert unhinted(unhinted(original)) == unhinted(original)
+    assert unhinted(b"not a font") == b"not a font"
+
+
+def test_the_unhinted_typeface_is_kept_for_the_next_build(tmp_path, monkeypatch):
+    from toolkit import shareimage
+
+    card = Card(
+        kicker="Campaign",
+        title="Riverside Chamber of Commerce",
+        lines=("Riverside, Ohio",),
+        primary="#1f4e79",
+        ink="#ffffff",
+        accent="#f2a900",
+        fonts=FONTS,
+    )
+    monkeypatch.setattr(shareimage, "_UNHINTED", {})
+    shareimage._unhinted_font.cache_clear()
+    shareimage._loaded_font.cache_clear()
+    first = draw(card, tmp_path / "fonts")
+    kept = sorted(p.name for p in (tmp_path / "fonts").iterdir())
+    assert len(kept) == 3 and all(name.endswith(".ttf") for name in kept)  # three weights
+
+    # The next build (a new process) reads them back rather than making them again.
+    def refuse(font: bytes) -> bytes:
+        raise AssertionError("made again")
+
+    shareimage._unhinted_font.cache_clear()
+    shareimage._loaded_font.cache_clear()
+    monkeypatch.setattr(shareimage, "_UNHINTED", {})
+    monkeypatch.setattr(shareimage, "unhinted", refuse)
+    assert draw(card, tmp_path / "fonts") == first
+    shareimage._unhinted_font.cache_clear()
+    shareimage._loaded_font.cache_clear()

@@ -76,7 +76,8 @@ def qr_png(url: str) -> bytes:
     image = Image.frombytes("L", (width, width), modules.translate(_GREY))
     image = image.resize((width * 8, width * 8), Image.Resampling.NEAREST)
     out = io.BytesIO()
-    image.save(out, "PNG")
+    # Level 3 rather than 6: half the time, for 2 KiB rather than 1.4.
+    image.save(out, "PNG", compress_level=3)
     return out.getvalue()
 
 

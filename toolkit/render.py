@@ -76,7 +76,9 @@ RENDER_STRINGS = (
 """Interface strings the renderer itself writes (templates hold the rest)."""
 _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 SHARE_CACHE = ".toolkit-cache/share"
-SHARE_VERSION = 3
+FONTS_CACHE = ".toolkit-cache/fonts"
+"""The typeface as share images are drawn with it (`shareimage.unhinted`), one file a weight."""
+SHARE_VERSION = 4
 """Bump when the drawing of share images changes, so cached ones are drawn again."""
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""
@@ -439,7 +441,7 @@ class Renderer:
         if cached.is_file():
             self.share_cache_used.add(cached)
             return cached.read_bytes()
-        data = draw(card)
+        data = draw(card, self.site.project / FONTS_CACHE)
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{threading.get_ident()}.tmp")
         temporary.write_bytes(data)

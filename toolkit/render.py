@@ -130,6 +130,7 @@ class Renderer:
         # The campaign's wording in each language (`translations:` in toolkit.yaml).
         self._settings = {lang: site.settings.in_language(lang) for lang in site.settings.languages}
         self._campaigns = {lang: _campaign(self._settings[lang], lang) for lang in self._settings}
+        self._last_merged: tuple[Champion, str, MergeChampion] | None = None
         self._generics = {
             lang: _generic(self._settings[lang], lang, self._translators[lang])
             for lang in site.settings.languages
@@ -267,7 +268,14 @@ class Renderer:
     def _merge(self, champion: Champion | None, lang: str) -> MergeChampion:
         if champion is None:
             return self._generics[lang]
-        return _merge_champion(champion, self.site, lang)
+        # A champion's outputs are made one after another (see `make._chunks`): their merge
+        # fields, dates written out in the language included, are worked out once for all.
+        last = self._last_merged
+        if last is not None and last[0] is champion and last[1] == lang:
+            return last[2]
+        merged = _merge_champion(champion, self.site, lang)
+        self._last_merged = (champion, lang, merged)
+        return merged
 
     def _page_parts(self, page: Page) -> _PageParts:
         parts = self._parts.get(str(page.path))

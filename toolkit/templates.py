@@ -118,6 +118,7 @@ def _rgb(color: str) -> tuple[float, float, float]:
     return tuple(int(hexes[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=1024)  # every page works out its colours' contrast again
 def luminance(color: str) -> float:
     """Return the WCAG relative luminance of a #rrggbb colour."""
 

@@ -239,3 +239,28 @@ def test_the_unhinted_typeface_is_kept_for_the_next_build(tmp_path, monkeypatch)
     assert draw(card, tmp_path / "fonts") == first
     shareimage._unhinted_font.cache_clear()
     shareimage._loaded_font.cache_clear()
+
+
+def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
+    import random
+    import string
+
+    from PIL import ImageDraw
+
+    from toolkit import shareimage
+
+    rng = random.Random(3)
+    letters = string.ascii_letters + string.digits + " .,'&-()!?/éüñçÀÉ·–—’jgpqyQ"
+    for weight, size in (("Black", 72), ("Regular", 32), ("Bold", 30)):
+        font = shareimage._font(FONTS, weight, size, None)
+        for _ in range(40):
+            lines = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 30))) for _ in "abc"]
+            lines.append(lines[0])  # drawn again, from what was kept
+            written = Image.new("L", (900, 320), 0)
+            reused = Image.new("L", (900, 320), 0)
+            pen = ImageDraw.Draw(written)
+            for number, line in enumerate(lines):
+                at = (40, 10 + number * int(size * 0.9))  # the lines overlap, on purpose
+                pen.text(at, line, font=font, fill=255)
+                shareimage._put(reused, at, line, font)
+            assert not ImageChops.difference(written, reused).getbbox(), lines

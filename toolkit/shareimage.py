@@ -68,9 +68,7 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
     # The words are written once as coverage (how much of each pixel the ink covers), then
     # given their colours.
     coverage = Image.new("L", (panel - 12, HEIGHT), 0)
-    _write(
-        card, ImageDraw.Draw(coverage), MARGIN + (badge.height + 28 if badge else 0), fonts_cache
-    )
+    _write(card, coverage, MARGIN + (badge.height + 28 if badge else 0), fonts_cache)
     logo = _indexed(badge)
     if (side is None or side.indexed is not None) and (
         badge is None or (logo is not None and _close(badge, logo))
@@ -96,23 +94,23 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
     return out.getvalue()
 
 
-def _write(card: Card, pen: ImageDraw.ImageDraw, top: int, cache: Path | None) -> None:
+def _write(card: Card, coverage: Image.Image, top: int, cache: Path | None) -> None:
     """Write the campaign's name, the title and the lines under it, from `top` down."""
     width = int(WIDTH * PANEL) - 2 * MARGIN - 12
     kicker = _font(card.fonts, "Bold", 30, cache)
-    pen.text((MARGIN, top), card.kicker.upper(), font=kicker, fill=255)
+    _put(coverage, (MARGIN, top), card.kicker.upper(), kicker)
     top += 52
-    title_lines, title_font = _fit(pen, card.title, card.fonts, width, HEIGHT - top - 150, cache)
+    title_lines, title_font = _fit(card.title, card.fonts, width, HEIGHT - top - 150, cache)
     for line in title_lines:
-        pen.text((MARGIN, top), line, font=title_font, fill=255)
+        _put(coverage, (MARGIN, top), line, title_font)
         top += int(title_font.size * 1.12)
     top += 18
     small = _font(card.fonts, "Regular", 32, cache)
     for line in card.lines:
-        for part in _wrap(pen, line, small, width)[:2]:
+        for part in _wrap(line, small, width)[:2]:
             if top + small.size > HEIGHT - MARGIN // 2:
                 break
-            pen.text((MARGIN, top), part, font=small, fill=255)
+            _put(coverage, (MARGIN, top), part, small)
             top += int(small.size * 1.3)
 
 
@@ -131,22 +129,18 @@ def _in_palette(
         for step in range(_SHADES)
     ]
     colours.append(_rgb(card.accent))  # index _ACCENT
-    image = Image.frombytes("P", (WIDTH, HEIGHT), bytes(WIDTH * HEIGHT))
-    image.paste(
-        Image.frombytes("P", coverage.size, coverage.tobytes().translate(_SHADE_OF)), (0, 0)
-    )
-    panel = int(WIDTH * PANEL)
-    for part, at in (
-        (side.indexed if side else None, (panel, 0)),
-        (logo, (MARGIN, MARGIN)),
-    ):
-        if part is None:
-            continue
-        indexed, own = part
+    # Indexes are laid out in a grey image, which takes the palette at the end: every step
+    # below is one of Pillow's own, none goes through the pixels in Python.
+    image = Image.new("L", (WIDTH, HEIGHT), 0)
+    image.paste(coverage.point(_SHADE_TABLE), (0, 0))
+    if side is not None and side.indexed is not None:
+        colours.extend(side.indexed[1])
+        image.paste(side.shifted, (int(WIDTH * PANEL), 0))
+    if logo is not None:
+        indexed, own = logo
         start = len(colours)
         colours.extend(own)
-        moved = bytes(min(255, start + i) for i in range(256))
-        image.paste(Image.frombytes("P", indexed.size, indexed.tobytes().translate(moved)), at)
+        image.paste(_shift(indexed, start), (MARGIN, MARGIN))
     image.putpalette([c for colour in colours for c in colour])
     return image
 
@@ -154,7 +148,7 @@ def _in_palette(
 _SHADES = 32
 """Shades of ink over the background the words are written in: a letter's edge is off by at
 most a sixty-second of the way between the two, which no eye sees."""
-_SHADE_OF = bytes(round(c * (_SHADES - 1) / 255) for c in range(256))
+_SHADE_TABLE = [round(c * (_SHADES - 1) / 255) for c in range(256)]
 """The shade (an index) for each coverage of a pixel by ink, 0 to 255."""
 _ACCENT = _SHADES
 """The accent's index in a palette card."""
@@ -194,6 +188,15 @@ class _Side:
     image: Image.Image
     indexed: Indexed | None
     """`image` in a palette of its own, or None when it needs more colours than that holds."""
+    shifted: Image.Image | None = None
+    """`indexed` as indexes into a card's palette, where its colours follow the shades and the
+    accent (the same on every card)."""
+
+
+def _shift(indexed: Image.Image, start: int) -> Image.Image:
+    """Return the indexes of `indexed` moved up by `start`, in a grey image."""
+    moved = bytes(min(255, start + i) for i in range(256))
+    return Image.frombytes("L", indexed.size, indexed.tobytes().translate(moved))
 
 
 def _font(folder: Path, weight: str, size: int, cache: Path | None) -> ImageFont.FreeTypeFont:
@@ -291,49 +294,73 @@ def _side_panel(artwork: Path, seen: object, accent: str) -> _Side | None:
     art.thumbnail((side.width - 48, side.height - 48))
     side.paste(art, ((side.width - art.width) // 2, (side.height - art.height) // 2))
     indexed = _indexed(side, _SIDE_COLOURS)
-    return _Side(side, indexed if indexed is not None and _close(side, indexed) else None)
+    if indexed is None or not _close(side, indexed):
+        return _Side(side, None)
+    return _Side(side, indexed, _shift(indexed[0], _ACCENT + 1))
 
 
 def _fit(
-    pen: ImageDraw.ImageDraw, text: str, fonts: Path, width: int, height: int, cache: Path | None
+    text: str, fonts: Path, width: int, height: int, cache: Path | None
 ) -> tuple[list[str], ImageFont.FreeTypeFont]:
     """Return the title wrapped at the largest size that fits the space (72 down to 28 px)."""
     for size in range(72, 27, -4):
         font = _font(fonts, "Black", size, cache)
-        lines = _wrap(pen, text, font, width)
+        lines = list(_wrap(text, font, width))
         if len(lines) * size * 1.12 <= height:
             return lines, font
     font = _font(fonts, "Black", 28, cache)
-    lines = _wrap(pen, text, font, width)
+    lines = list(_wrap(text, font, width))
     fitting = max(1, int(height // (28 * 1.12)))
     if len(lines) > fitting:
         lines = [*lines[: fitting - 1], lines[fitting - 1].rstrip() + "…"]
     return lines, font
 
 
-def _wrap(
-    pen: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
-) -> list[str]:
+# The campaign's name, its date and the champions' towns are on card after card: a line is
+# measured and drawn once.
+@functools.lru_cache(maxsize=256)
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
     lines: list[str] = []
     current = ""
     for word in text.split():
         trial = f"{current} {word}".strip()
-        if pen.textlength(trial, font=font) <= width:
+        if font.getlength(trial, "L") <= width:
             current = trial
             continue
         if current:
             lines.append(current)
         # A single word wider than the panel is cut where it must be.
-        while pen.textlength(word, font=font) > width and len(word) > 1:
+        while font.getlength(word, "L") > width and len(word) > 1:
             cut = len(word)
-            while cut > 1 and pen.textlength(word[:cut] + "-", font=font) > width:
+            while cut > 1 and font.getlength(word[:cut] + "-", "L") > width:
                 cut -= 1
             lines.append(word[:cut] + "-")
             word = word[cut:]
         current = word
     if current:
         lines.append(current)
-    return lines
+    return tuple(lines)
+
+
+def _put(
+    coverage: Image.Image, at: tuple[int, int], text: str, font: ImageFont.FreeTypeFont
+) -> None:
+    """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in full ink."""
+    mask, (left, top) = _line(text, font)
+    # The same blend of ink through the line's coverage that `ImageDraw.text` makes.
+    coverage.paste(
+        255, (at[0] + left, at[1] + top, at[0] + left + mask.width, at[1] + top + mask.height), mask
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _line(text: str, font: ImageFont.FreeTypeFont) -> tuple[Image.Image, tuple[int, int]]:
+    """Return how much ink covers each pixel of `text` written at (0, 0), in the box it takes,
+    and where that box starts."""
+    left, top, right, bottom = font.getbbox(text, "L")
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+    return mask, (left, top)
 
 
 def _open(path: Path) -> Image.Image | None:

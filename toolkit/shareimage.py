@@ -316,7 +316,7 @@ def _fit(
     return lines, font
 
 
-# The campaign's name, its date and the champions' towns are on card after card: a line is
+# The campaign's name, its date and the champions' towns are on card after card: such a line is
 # measured and drawn once.
 @functools.lru_cache(maxsize=256)
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
@@ -345,12 +345,28 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...
 def _put(
     coverage: Image.Image, at: tuple[int, int], text: str, font: ImageFont.FreeTypeFont
 ) -> None:
-    """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in full ink."""
+    """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in full ink.
+
+    A line seen before on another card is drawn from what was kept of it; one seen for the
+    first time is written straight in, as keeping it costs a third more, and most lines (a
+    champion's name) are on one card only.
+    """
+    key = (text, font)
+    if key not in _SEEN:
+        if len(_SEEN) >= 4096:
+            _SEEN.clear()
+        _SEEN[key] = None
+        ImageDraw.Draw(coverage).text(at, text, font=font, fill=255)
+        return
     mask, (left, top) = _line(text, font)
     # The same blend of ink through the line's coverage that `ImageDraw.text` makes.
     coverage.paste(
         255, (at[0] + left, at[1] + top, at[0] + left + mask.width, at[1] + top + mask.height), mask
     )
+
+
+_SEEN: dict[tuple[str, ImageFont.FreeTypeFont], None] = {}
+"""The lines drawn so far, at most a few thousand."""
 
 
 @functools.lru_cache(maxsize=256)

@@ -508,3 +508,63 @@ def test_a_roster_splits_into_its_entries():
 )
 def test_a_roster_that_is_not_a_plain_list_is_read_whole(text):
     assert entries_of(text) is None
+
+
+def test_a_large_roster_is_read_by_several_processes_as_by_one(tmp_path, monkeypatch):
+    import toolkit.roster as roster_module
+    from toolkit.cachefile import CacheFile
+    from toolkit.rostercache import JsonRosterCache
+
+    write_files(tmp_path, {"content/logos/riverside.svg": "<svg/>"})
+    regions = {
+        f"region-{n}.yaml": "".join(
+            f"- name: Champion {n}-{i}\n  city: Town {i}\n  logo: logos/riverside.svg\n"
+            f"  event: {{date: 2026-11-28, time: '09:00'}}\n  extra_field: {i}\n"
+            for i in range(30)
+        )
+        for n in range(4)
+    }
+    # One file with a mistake: said from a worker as from the build itself.
+    regions["region-9.yaml"] = "- name: Broken\n  kind: spaceship\n"
+    write_files(tmp_path, {f"content/champions/{name}": text for name, text in regions.items()})
+    for file in (tmp_path / "content/champions").iterdir():
+        os.utime(file, (1_700_000_000, 1_700_000_000))  # old enough to be kept in the cache
+
+    def load(parallel: bool) -> tuple[tuple, list[str], dict]:
+        CacheFile._remembered.clear()
+        monkeypatch.setattr(roster_module, "PARALLEL_FROM", 0 if parallel else 10**12)
+        problems = Problems()
+        cache = JsonRosterCache(tmp_path, LANGUAGES)
+        champions = load_roster(tmp_path, LANGUAGES, problems, cache)
+        kept = {key: cache.entry(key) for key in (f"content/champions/{n}" for n in regions)}
+        return champions, [str(p) for p in problems.items], kept
+
+    used = []
+    real = roster_module.in_workers
+
+    def spy(*args, **kwargs):
+        used.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roster_module, "in_workers", spy)
+    monkeypatch.setattr(roster_module, "cores", lambda: 2)
+    alone = load(parallel=False)
+    assert not used
+    together = load(parallel=True)
+    assert used
+    assert together == alone
+    champions, problems, kept = together
+    assert len(champions) == 121
+    assert any("spaceship" in p for p in problems)
+    assert kept["content/champions/region-9.yaml"] is None  # read again, to be said again
+
+
+def test_a_champion_survives_the_trip_from_another_process(tmp_path):
+    import pickle
+
+    [champion] = roster(tmp_path, {"r.yaml": "- name: Riverside Chamber\n  city: Riverside\n"})
+    back = pickle.loads(pickle.dumps(champion))
+    assert back == champion
+    assert back.written["city"] == "Riverside"
+    with pytest.raises(TypeError):
+        back.written["city"] = "Elsewhere"  # as read-only as it was

@@ -12,9 +12,10 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from toolkit.errors import Location, Problems, ToolkitError, did_you_mean
+from toolkit.errors import Location, Problem, Problems, ToolkitError, did_you_mean
 from toolkit.fields import Fields
 from toolkit.slugs import is_slug, slugify
+from toolkit.workers import cores, in_workers
 from toolkit.yamlfile import parse
 
 ROSTER_DIR = PurePosixPath("content/champions")
@@ -109,6 +110,12 @@ class Champion:
     def kind_label(self) -> str:
         return KINDS.get(self.kind, KINDS["other"])
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Champions read by other processes come back pickled; a read-only mapping cannot be.
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["written"] = dict(self.written)
+        return _unpickle_champion, (values,)
+
 
 RULES = 2
 """Counts changes to what an entry may say: champions kept in the build cache under other rules
@@ -188,35 +195,93 @@ def load_roster(
     """
     own = problems is None
     problems = Problems() if problems is None else problems
-    champions: list[Champion] = []
-    paths = set()
+    files = []
     for file in roster_files(project):
         path = PurePosixPath(file.relative_to(project).as_posix())
-        paths.add(path)
         info = file.stat()
         seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         kept = cache.get(path, seen) if cache is not None else None
+        files.append((file, path, seen, kept))
+    unread = [(file, path) for file, path, _, kept in files if kept is None]
+    earlier = {path: cache.earlier(path) if cache is not None else None for _, path in unread}
+    read = iter(_read_all(project, unread, languages, earlier))
+    champions: list[Champion] = []
+    paths = set()
+    for _, path, seen, kept in files:
+        paths.add(path)
         if kept is not None:
             champions.extend(kept)
             continue
-        found = Problems()
-        try:
-            earlier = cache.earlier(path) if cache is not None else None
-            read, entries = read_roster_file(project, file, languages, found, earlier)
-        except ToolkitError as exc:
-            found.absorb(exc)
-        else:
-            champions.extend(read)
-            if cache is not None and not found.items:
-                # A file with problems is read again each time, so they are said each time.
-                cache.put(path, seen, read, entries)
-        problems.extend(found.items)
+        these, entries, found = next(read)
+        champions.extend(these)
+        if cache is not None and not found:
+            # A file with problems is read again each time, so they are said each time.
+            cache.put(path, seen, these, entries)
+        problems.extend(found)
     if cache is not None:
         cache.keep_only(paths)
     _check_unique(champions, problems)
     if own:
         problems.raise_if_errors()
     return tuple(champions)
+
+
+def _unpickle_champion(values: dict[str, Any]) -> Champion:
+    return Champion(**{**values, "written": MappingProxyType(values["written"])})
+
+
+PARALLEL_FROM = 1_000_000
+"""From this many bytes of roster files to read, in more than one file, they are read by one
+process per core (a roster of 10,000 champions is about 7 MB, and YAML takes seconds)."""
+
+_Read = tuple[list["Champion"], list[tuple[str, int]] | None, list[Problem]]
+
+
+def _read_all(
+    project: Path,
+    files: list[tuple[Path, PurePosixPath]],
+    languages: tuple[str, ...],
+    earlier: Mapping[PurePosixPath, Mapping[str, tuple[Champion, int]] | None],
+) -> list[_Read]:
+    """Read `files` (in order): their champions, entries and problems."""
+    workers = cores()
+    size = sum(file.stat().st_size for file, _ in files) if len(files) > 1 else 0
+    if size < PARALLEL_FROM or workers < 2:
+        return [_read_one(project, file, path, languages, earlier[path]) for file, path in files]
+    global _READING
+    _READING = (project, files, languages, earlier)
+    try:
+        done = dict(in_workers(_read_in_worker, range(len(files)), workers))
+    finally:
+        _READING = None
+    return [done[index] for index in range(len(files))]
+
+
+_READING: tuple[Path, list[tuple[Path, PurePosixPath]], tuple[str, ...], Mapping] | None = None
+"""What the forked workers read: the project, the files, the languages, what was read before."""
+
+
+def _read_in_worker(index: int) -> tuple[int, _Read]:
+    assert _READING is not None
+    project, files, languages, earlier = _READING
+    file, path = files[index]
+    return index, _read_one(project, file, path, languages, earlier[path])
+
+
+def _read_one(
+    project: Path,
+    file: Path,
+    path: PurePosixPath,
+    languages: tuple[str, ...],
+    earlier: Mapping[str, tuple[Champion, int]] | None,
+) -> _Read:
+    found = Problems()
+    try:
+        read, entries = read_roster_file(project, file, languages, found, earlier)
+    except ToolkitError as exc:
+        found.absorb(exc)
+        return [], None, found.items
+    return read, entries, found.items
 
 
 def load_roster_file(

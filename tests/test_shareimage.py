@@ -264,3 +264,44 @@ def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
                 pen.text(at, line, font=font, fill=255)
                 shareimage._put(reused, at, line, font)
             assert not ImageChops.difference(written, reused).getbbox(), lines
+
+
+def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
+    import random
+    import string
+
+    from toolkit import shareimage
+
+    def word_by_word(text, font, width):
+        lines, current = [], ""
+        for word in text.split():
+            trial = f"{current} {word}".strip()
+            if font.getlength(trial, "L") <= width:
+                current = trial
+                continue
+            if current:
+                lines.append(current)
+            while font.getlength(word, "L") > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and font.getlength(word[:cut] + "-", "L") > width:
+                    cut -= 1
+                lines.append(word[:cut] + "-")
+                word = word[cut:]
+            current = word
+        if current:
+            lines.append(current)
+        return tuple(lines)
+
+    rng = random.Random(7)
+    letters = string.ascii_letters + "ÀÉ'-&.W"
+    for weight, size in (("Black", 72), ("Regular", 32)):
+        font = shareimage._font(FONTS, weight, size, None)
+        for _ in range(300):
+            words = [
+                "".join(rng.choice(letters) for _ in range(rng.randint(1, rng.choice([3, 12, 40]))))
+                for _ in range(rng.randint(0, 9))
+            ]
+            text = rng.choice(["", " "]) + rng.choice([" ", "  "]).join(words)
+            width = rng.choice([5, 60, 200, 628])
+            wrapped = shareimage._wrap.__wrapped__(text, font, width)
+            assert wrapped == word_by_word(text, font, width), (text, width)

@@ -320,25 +320,41 @@ def _fit(
 # measured and drawn once.
 @functools.lru_cache(maxsize=256)
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
+    """Return `text` in lines that fit `width`, each with as many words as fit, found by halves
+    rather than word by word (a line only grows as words are added)."""
+
+    def fits(line: str) -> bool:
+        return font.getlength(line, "L") <= width
+
+    words = text.split()
     lines: list[str] = []
-    current = ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if font.getlength(trial, "L") <= width:
-            current = trial
+    while words:
+        if fits(" ".join(words)):
+            lines.append(" ".join(words))
+            break
+        fit, over = 0, len(words)
+        while over - fit > 1:
+            middle = (fit + over) // 2
+            if fits(" ".join(words[:middle])):
+                fit = middle
+            else:
+                over = middle
+        if fit or len(words[0]) == 1:
+            fit = max(fit, 1)
+            lines.append(" ".join(words[:fit]))
+            words = words[fit:]
             continue
-        if current:
-            lines.append(current)
-        # A single word wider than the panel is cut where it must be.
-        while font.getlength(word, "L") > width and len(word) > 1:
-            cut = len(word)
-            while cut > 1 and font.getlength(word[:cut] + "-", "L") > width:
-                cut -= 1
-            lines.append(word[:cut] + "-")
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
+        # A single word wider than the panel is cut where it must be, as late as fits.
+        word = words[0]
+        cut, over = 1, len(word)
+        while over - cut > 1:
+            middle = (cut + over) // 2
+            if fits(word[:middle] + "-"):
+                cut = middle
+            else:
+                over = middle
+        lines.append(word[:cut] + "-")
+        words[0] = word[cut:]
     return tuple(lines)
 
 

@@ -131,6 +131,7 @@ class Renderer:
         self._settings = {lang: site.settings.in_language(lang) for lang in site.settings.languages}
         self._campaigns = {lang: _campaign(self._settings[lang], lang) for lang in self._settings}
         self._last_merged: tuple[Champion, str, MergeChampion] | None = None
+        self._last_pieces: tuple[Champion, str, list[dict[str, Any]]] | None = None
         self._generics = {
             lang: _generic(self._settings[lang], lang, self._translators[lang])
             for lang in site.settings.languages
@@ -324,24 +325,36 @@ class Renderer:
 
     # -- champions -------------------------------------------------------------------------
 
+    def _pieces_listed(
+        self, champion: Champion, merged: MergeChampion, lang: str
+    ) -> list[dict[str, Any]]:
+        """The champion's toolkit pieces, as every page of theirs lists them (worked out once
+        for all their pages, made one after another)."""
+        last = self._last_pieces
+        if last is not None and last[0] is champion and last[1] == lang:
+            return last[2]
+        context = {"champion": merged, "campaign": self._campaigns[lang]}
+        pieces = [
+            {
+                "title": self._page_parts(self.site.translation(p, lang)).title(context),
+                "url": champion_url(self.site, champion.id, p),
+                "description": self._page_parts(self.site.translation(p, lang)).description(
+                    context
+                ),
+            }
+            for p in pieces_for(self.site, champion)
+        ]
+        self._last_pieces = (champion, lang, pieces)
+        return pieces
+
     def _champion_context(
         self, champion: Champion, merged: MergeChampion, lang: str
     ) -> dict[str, Any]:
-        context = {"champion": merged, "campaign": self._campaigns[lang]}
         colors = champion.colors
         return {
             "profile": champion,
             "home_url": champion_url(self.site, champion.id),
-            "pieces": [
-                {
-                    "title": self._page_parts(self.site.translation(p, lang)).title(context),
-                    "url": champion_url(self.site, champion.id, p),
-                    "description": self._page_parts(self.site.translation(p, lang)).description(
-                        context
-                    ),
-                }
-                for p in pieces_for(self.site, champion)
-            ],
+            "pieces": self._pieces_listed(champion, merged, lang),
             "logo_url": champion.logo.as_posix() if champion.logo else None,
             "brand": (
                 {"primary": colors.primary, "accent": colors.accent or colors.primary}

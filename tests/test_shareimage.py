@@ -305,3 +305,37 @@ def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
             width = rng.choice([5, 60, 200, 628])
             wrapped = shareimage._wrap.__wrapped__(text, font, width)
             assert wrapped == word_by_word(text, font, width), (text, width)
+
+
+def test_a_campaign_name_on_two_lines_is_drawn_on_every_card():
+    card = Card(
+        kicker="Shop Local\nSaturday",
+        title="Riverside Chamber",
+        lines=("Riverside, Ohio",),
+        primary="#1f4e79",
+        ink="#ffffff",
+        accent="#f2a900",
+        fonts=FONTS,
+    )
+    first = draw(card)
+    assert draw(card) == first  # the second card does not take it from what was kept
+
+
+def test_an_edited_typeface_redraws_the_share_images(project, run_toolkit, tmp_path):
+    import shutil
+
+    campaign = project("campaign")
+    fonts = campaign / "themes/default/static/fonts"
+    fonts.mkdir(parents=True)
+    for file in FONTS.glob("*.ttf"):
+        shutil.copy(file, fonts / file.name)
+    out = tmp_path / "out"
+    assert run_toolkit("build", campaign, "-o", out, "--no-print").exit_code == 0
+    before = (out / "share.png").read_bytes()
+    shutil.copy(FONTS / "Lato-Regular.ttf", fonts / "Lato-Black.ttf")  # the title's weight
+    assert run_toolkit("build", campaign, "-o", out, "--no-print").exit_code == 0
+    edited = (out / "share.png").read_bytes()
+    shutil.rmtree(campaign / ".toolkit-cache")
+    clean = tmp_path / "clean"
+    assert run_toolkit("build", campaign, "-o", clean, "--no-print").exit_code == 0
+    assert edited == (clean / "share.png").read_bytes() != before

@@ -432,7 +432,7 @@ class Renderer:
             when = " · ".join(x for x in (event.date, event.place) if x) if event else ""
             lines = tuple(x for x in (place, when or campaign.date) if x)
         # Pillow takes a while to import: a build that draws no share image does without it.
-        from toolkit.shareimage import Card, draw
+        from toolkit.shareimage import FONT_FILES, Card, draw
 
         fonts = self._font_file
         card = Card(
@@ -446,15 +446,17 @@ class Renderer:
             artwork=content / self.settings.image if self.settings.image else None,
             logo=self._logo_pixels(content / champion.logo) if champion and champion.logo else None,
         )
-        # Like PDFs, a share image is drawn again only when something on it changed.
+        # Like PDFs, a share image is drawn again only when something on it changed: the logo,
+        # the artwork and the typeface are known by their files' size and time.
         files = [content / champion.logo] if champion and champion.logo else []
+        files += [card.fonts / name for name in FONT_FILES]
         key = hashlib.sha256(
             repr(
                 (
                     SHARE_VERSION,
                     dataclasses.replace(card, logo=None),
-                    [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files],
-                    card.artwork and (card.artwork.stat().st_size, card.artwork.stat().st_mtime_ns),
+                    [(str(f), _stat_of(f)) for f in files],
+                    card.artwork and _stat_of(card.artwork),
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -919,6 +921,14 @@ def _merge_champion(champion: Champion, site: Site, lang: str) -> MergeChampion:
         url=site.settings.base_url + champion_url(site, champion.id),
         event=merge_event,
     )
+
+
+def _stat_of(file: Path) -> tuple[int, int] | None:
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _champion_html(text: str | None) -> Markup | None:

@@ -257,7 +257,15 @@ def _read_all(
     return [done[index] for index in range(len(files))]
 
 
-_READING: tuple[Path, list[tuple[Path, PurePosixPath]], tuple[str, ...], Mapping] | None = None
+_READING: (
+    tuple[
+        Path,
+        list[tuple[Path, PurePosixPath]],
+        tuple[str, ...],
+        Mapping[PurePosixPath, Mapping[str, tuple[Champion, int]] | None],
+    ]
+    | None
+) = None
 """What the forked workers read: the project, the files, the languages, what was read before."""
 
 

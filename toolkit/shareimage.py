@@ -199,6 +199,10 @@ def _shift(indexed: Image.Image, start: int) -> Image.Image:
     return Image.frombytes("L", indexed.size, indexed.tobytes().translate(moved))
 
 
+FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Black.ttf")
+"""The typeface's files a card is drawn with, in `Card.fonts`."""
+
+
 def _font(folder: Path, weight: str, size: int, cache: Path | None) -> ImageFont.FreeTypeFont:
     file = folder / f"Lato-{weight}.ttf"
     return _loaded_font(file, version(file), size, cache)
@@ -320,8 +324,11 @@ def _fit(
 # measured and drawn once.
 @functools.lru_cache(maxsize=256)
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
-    """Return `text` in lines that fit `width`, each with as many words as fit, found by halves
-    rather than word by word (a line only grows as words are added)."""
+    """Return `text` in lines that fit `width`, each with as many words as fit.
+
+    The words that fit are found by halves rather than word by word: a line only grows as words
+    are added.
+    """
 
     def fits(line: str) -> bool:
         return font.getlength(line, "L") <= width
@@ -368,7 +375,9 @@ def _put(
     champion's name) are on one card only.
     """
     key = (text, font)
-    if key not in _SEEN:
+    # A line break (only a campaign's name can hold one) is left to ImageDraw, which writes
+    # two lines where measuring one fails.
+    if "\n" in text or key not in _SEEN:
         if len(_SEEN) >= 4096:
             _SEEN.clear()
         _SEEN[key] = None

@@ -212,15 +212,7 @@ def test_the_typeface_is_drawn_without_its_hinting_and_otherwise_whole():
 def test_the_unhinted_typeface_is_kept_for_the_next_build(tmp_path, monkeypatch):
     from toolkit import shareimage
 
-    card = Card(
-        kicker="Campaign",
-        title="Riverside Chamber of Commerce",
-        lines=("Riverside, Ohio",),
-        primary="#1f4e79",
-        ink="#ffffff",
-        accent="#f2a900",
-        fonts=FONTS,
-    )
+    card = _card(None)
     monkeypatch.setattr(shareimage, "_UNHINTED", {})
     shareimage._unhinted_font.cache_clear()
     shareimage._loaded_font.cache_clear()
@@ -308,15 +300,9 @@ def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
 
 
 def test_a_campaign_name_on_two_lines_is_drawn_on_every_card():
-    card = Card(
-        kicker="Shop Local\nSaturday",
-        title="Riverside Chamber",
-        lines=("Riverside, Ohio",),
-        primary="#1f4e79",
-        ink="#ffffff",
-        accent="#f2a900",
-        fonts=FONTS,
-    )
+    import dataclasses
+
+    card = dataclasses.replace(_card(None), kicker="Shop Local\nSaturday")
     first = draw(card)
     assert draw(card) == first  # the second card does not take it from what was kept
 

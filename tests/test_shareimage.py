@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup
 from PIL import Image, ImageChops
 
-from toolkit.shareimage import MARGIN, Card, draw
+from toolkit.shareimage import MARGIN, Card, Typeface, draw
 
 FONTS = Path(__file__).parent.parent / "themes/default/static/fonts"
+TYPEFACE = Typeface.in_folder(FONTS)
 FIXTURES_ART = Path(__file__).parent.parent / "content/images/share.png"
 """The example campaign's artwork: flat colours, as campaign artwork mostly is."""
 
@@ -71,7 +72,7 @@ def test_a_long_name_is_made_to_fit():
             primary="#ffeb3b",
             ink="#000000",
             accent="#000000",
-            fonts=FONTS,
+            fonts=TYPEFACE,
         )
     )
     with Image.open(io.BytesIO(png)) as image:
@@ -121,7 +122,7 @@ def _card(artwork: Path | None) -> Card:
         primary="#1f4e79",
         ink="#ffffff",
         accent="#f2a900",
-        fonts=FONTS,
+        fonts=TYPEFACE,
         artwork=artwork,
     )
 
@@ -177,7 +178,7 @@ def test_a_card_with_a_photograph_for_a_logo_keeps_every_colour(tmp_path):
         primary="#1f4e79",
         ink="#ffffff",
         accent="#f2a900",
-        fonts=FONTS,
+        fonts=TYPEFACE,
         logo=photo,
     )
     with Image.open(io.BytesIO(draw(card))) as image:
@@ -244,7 +245,7 @@ def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
     rng = random.Random(3)
     letters = string.ascii_letters + string.digits + " .,'&-()!?/éüñçÀÉ·–—’jgpqyQ"
     for weight, size in (("Black", 72), ("Regular", 32), ("Bold", 30)):
-        font = shareimage._font(FONTS, weight, size, None)
+        font = shareimage._font(FONTS / f"Lato-{weight}.ttf", size, None)
         for _ in range(40):
             lines = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 30))) for _ in "abc"]
             lines.append(lines[0])  # drawn again, from what was kept
@@ -287,7 +288,7 @@ def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
     rng = random.Random(7)
     letters = string.ascii_letters + "ÀÉ'-&.W"
     for weight, size in (("Black", 72), ("Regular", 32)):
-        font = shareimage._font(FONTS, weight, size, None)
+        font = shareimage._font(FONTS / f"Lato-{weight}.ttf", size, None)
         for _ in range(300):
             words = [
                 "".join(rng.choice(letters) for _ in range(rng.randint(1, rng.choice([3, 12, 40]))))
@@ -325,3 +326,40 @@ def test_an_edited_typeface_redraws_the_share_images(project, run_toolkit, tmp_p
     clean = tmp_path / "clean"
     assert run_toolkit("build", campaign, "-o", clean, "--no-print").exit_code == 0
     assert edited == (clean / "share.png").read_bytes() != before
+
+
+def test_a_theme_may_replace_one_weight_of_the_typeface(project, run_toolkit, tmp_path):
+    import shutil
+
+    campaign = project("campaign")
+    fonts = campaign / "themes/default/static/fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(FONTS / "Lato-Regular.ttf", fonts / "Lato-Black.ttf")  # the title's weight only
+    out = tmp_path / "out"
+    assert run_toolkit("build", campaign, "-o", out, "--no-print").exit_code == 0
+    default = tmp_path / "default"
+    shutil.rmtree(campaign / "themes")
+    shutil.rmtree(campaign / ".toolkit-cache")
+    assert run_toolkit("build", campaign, "-o", default, "--no-print").exit_code == 0
+    # The title is in the theme's weight; everything else as the default theme has it.
+    assert (out / "share.png").read_bytes() != (default / "share.png").read_bytes()
+
+
+def test_a_font_that_cannot_be_read_is_a_located_error(project, run_toolkit, tmp_path):
+    campaign = project("campaign")
+    out = tmp_path / "out"
+    assert run_toolkit("build", campaign, "-o", out, "--no-print").exit_code == 0
+    before = (out / "share.png").read_bytes()
+    fonts = campaign / "themes/default/static/fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "Lato-Bold.ttf").write_text("not a font")
+    (campaign / "toolkit.yaml").write_text(
+        (campaign / "toolkit.yaml").read_text().replace("name: ", "name: New ", 1)
+    )
+    result = run_toolkit("build", campaign, "-o", out, "--no-print")
+    assert result.exit_code == 1
+    assert "themes/default/static/fonts/Lato-Bold.ttf: error: the share images cannot be drawn" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert (out / "share.png").read_bytes() == before  # nothing already built is lost

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from toolkit import markup, merge
-from toolkit.errors import Problem
+from toolkit.errors import Location, Problem, ToolkitError
 from toolkit.ics import event_calendar
 from toolkit.kits import common_kit_files, kit_files, kit_zip
 from toolkit.merge import MergeCampaign, MergeChampion, MergeEvent, format_date, format_time
@@ -48,6 +48,8 @@ from toolkit.templates import (
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from toolkit.shareimage import Typeface
 
 GENERIC = {
     "name": "[Organization name]",
@@ -145,7 +147,10 @@ class Renderer:
         # ten thousand pages are looked up here.
         self._pages = {str(p.path): p for p in site.pages}
         # The folder of the theme's fonts, for share images and PDFs; looked up once a build.
-        self._font_file = site.theme.static_files().get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        static = site.theme.static_files()
+        self._font_file = static.get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        # Each weight from the theme that has it: a project's theme may replace one of them.
+        self._typeface = _typeface(static)
         self._drafts = {str(p.path) for p in site.drafts}
         self._assets = set(site.assets)
         # What a page's links can lead to, as one digest: a page converts the same while it
@@ -432,9 +437,8 @@ class Renderer:
             when = " · ".join(x for x in (event.date, event.place) if x) if event else ""
             lines = tuple(x for x in (place, when or campaign.date) if x)
         # Pillow takes a while to import: a build that draws no share image does without it.
-        from toolkit.shareimage import FONT_FILES, Card, draw
+        from toolkit.shareimage import Card, draw, unreadable_font
 
-        fonts = self._font_file
         card = Card(
             kicker=campaign.name,
             title=title,
@@ -442,14 +446,14 @@ class Renderer:
             primary=primary,
             ink=contrast_text(primary),
             accent=accent,
-            fonts=fonts.parent if fonts else builtin_theme() / "static/fonts",
+            fonts=self._typeface,
             artwork=content / self.settings.image if self.settings.image else None,
             logo=self._logo_pixels(content / champion.logo) if champion and champion.logo else None,
         )
         # Like PDFs, a share image is drawn again only when something on it changed: the logo,
         # the artwork and the typeface are known by their files' size and time.
         files = [content / champion.logo] if champion and champion.logo else []
-        files += [card.fonts / name for name in FONT_FILES]
+        files += card.fonts.files
         key = hashlib.sha256(
             repr(
                 (
@@ -464,7 +468,17 @@ class Renderer:
         if cached.is_file():
             self.share_cache_used.add(cached)
             return cached.read_bytes()
-        data = draw(card, self.site.project / FONTS_CACHE)
+        try:
+            data = draw(card, self.site.project / FONTS_CACHE)
+        except OSError as exc:
+            unreadable = unreadable_font(card.fonts)
+            if unreadable is None:
+                raise
+            raise ToolkitError.at(
+                Location(_shown(unreadable, self.site.project)),
+                f"the share images cannot be drawn in this font ({exc}): replace it with a "
+                "TrueType font, or remove it to use the default theme's",
+            ) from None
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{threading.get_ident()}.tmp")
         temporary.write_bytes(data)
@@ -921,6 +935,23 @@ def _merge_champion(champion: Champion, site: Site, lang: str) -> MergeChampion:
         url=site.settings.base_url + champion_url(site, champion.id),
         event=merge_event,
     )
+
+
+def _typeface(static: Mapping[PurePosixPath, Path]) -> Typeface:
+    from toolkit.shareimage import FONT_FILES, Typeface
+
+    builtin = builtin_theme() / "static/fonts"
+    return Typeface(
+        *(static.get(PurePosixPath("fonts", name)) or builtin / name for name in FONT_FILES)
+    )
+
+
+def _shown(file: Path, project: Path) -> PurePosixPath:
+    """Return where `file` is, from the project when it is in it."""
+    try:
+        return PurePosixPath(file.relative_to(project).as_posix())
+    except ValueError:
+        return PurePosixPath(file.as_posix())
 
 
 def _stat_of(file: Path) -> tuple[int, int] | None:

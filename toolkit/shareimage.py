@@ -26,6 +26,27 @@ PANEL = 0.64
 MARGIN = 64
 
 
+FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Black.ttf")
+"""The typeface's files a card is drawn with (`Typeface`), as a theme names them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Typeface:
+    """The three weights a card is written in, each a font file."""
+
+    regular: Path
+    bold: Path
+    black: Path
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Typeface:
+        return cls(*(folder / name for name in FONT_FILES))
+
+    @property
+    def files(self) -> tuple[Path, Path, Path]:
+        return self.regular, self.bold, self.black
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """What goes on one share image."""
@@ -38,8 +59,7 @@ class Card:
     primary: str
     ink: str
     accent: str
-    fonts: Path
-    """The folder with Lato-Regular.ttf, Lato-Bold.ttf and Lato-Black.ttf."""
+    fonts: Typeface
     artwork: Path | None = None
     logo: Image.Image | None = None
     """The logo already in pixels (see `load_logo`)."""
@@ -97,7 +117,7 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
 def _write(card: Card, coverage: Image.Image, top: int, cache: Path | None) -> None:
     """Write the campaign's name, the title and the lines under it, from `top` down."""
     width = int(WIDTH * PANEL) - 2 * MARGIN - 12
-    kicker = _font(card.fonts, "Bold", 30, cache)
+    kicker = _font(card.fonts.bold, 30, cache)
     _put(coverage, (MARGIN, top), card.kicker.upper(), kicker)
     top += 52
     title_lines, title_font = _fit(card.title, card.fonts, width, HEIGHT - top - 150, cache)
@@ -105,7 +125,7 @@ def _write(card: Card, coverage: Image.Image, top: int, cache: Path | None) -> N
         _put(coverage, (MARGIN, top), line, title_font)
         top += int(title_font.size * 1.12)
     top += 18
-    small = _font(card.fonts, "Regular", 32, cache)
+    small = _font(card.fonts.regular, 32, cache)
     for line in card.lines:
         for part in _wrap(line, small, width)[:2]:
             if top + small.size > HEIGHT - MARGIN // 2:
@@ -199,13 +219,20 @@ def _shift(indexed: Image.Image, start: int) -> Image.Image:
     return Image.frombytes("L", indexed.size, indexed.tobytes().translate(moved))
 
 
-FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Black.ttf")
-"""The typeface's files a card is drawn with, in `Card.fonts`."""
-
-
-def _font(folder: Path, weight: str, size: int, cache: Path | None) -> ImageFont.FreeTypeFont:
-    file = folder / f"Lato-{weight}.ttf"
+def _font(file: Path, size: int, cache: Path | None) -> ImageFont.FreeTypeFont:
     return _loaded_font(file, version(file), size, cache)
+
+
+def unreadable_font(typeface: Typeface) -> Path | None:
+    """Return the first of `typeface`'s files that cannot be drawn with, if any."""
+    for file in typeface.files:
+        try:
+            # From its bytes: given a path it cannot read, Pillow looks for the name among the
+            # system's fonts.
+            ImageFont.truetype(io.BytesIO(file.read_bytes()), 12)
+        except OSError:
+            return file
+    return None
 
 
 # Thousands of cards share the campaign's artwork and typeface: each is prepared once per
@@ -304,15 +331,15 @@ def _side_panel(artwork: Path, seen: object, accent: str) -> _Side | None:
 
 
 def _fit(
-    text: str, fonts: Path, width: int, height: int, cache: Path | None
+    text: str, fonts: Typeface, width: int, height: int, cache: Path | None
 ) -> tuple[list[str], ImageFont.FreeTypeFont]:
     """Return the title wrapped at the largest size that fits the space (72 down to 28 px)."""
     for size in range(72, 27, -4):
-        font = _font(fonts, "Black", size, cache)
+        font = _font(fonts.black, size, cache)
         lines = list(_wrap(text, font, width))
         if len(lines) * size * 1.12 <= height:
             return lines, font
-    font = _font(fonts, "Black", 28, cache)
+    font = _font(fonts.black, 28, cache)
     lines = list(_wrap(text, font, width))
     fitting = max(1, int(height // (28 * 1.12)))
     if len(lines) > fitting:

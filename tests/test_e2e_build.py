@@ -363,3 +363,39 @@ def test_a_large_site_has_a_sitemap_index(built, project, run_toolkit, tmp_path,
     assert "Sitemap: https://test.example.org/shop-local/sitemap.xml" in (
         (output / "robots.txt").read_text()
     )
+
+
+def test_a_page_edit_loads_no_image_or_pdf_library(project, tmp_path):
+    """A rebuild that draws no image and makes no PDF starts without Pillow, segno, fontTools
+    and WeasyPrint: each takes a while to load, and a page edit should feel instant."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    campaign = project("campaign")
+    out = tmp_path / "out"
+    assert run_subprocess("build", campaign, "-o", out).returncode == 0
+    page = campaign / "content/about.md"
+    page.write_text(page.read_text().replace("Smart", "Clever"))
+    os.utime(page, (time.time() - 10, time.time() - 10))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from toolkit import build\n"
+        f"build.run(Path({str(campaign)!r}), Path({str(out)!r}))\n"
+        "heavy = ('PIL', 'segno', 'fontTools', 'weasyprint')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert "Clever" in (out / "about/index.html").read_text()

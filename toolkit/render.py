@@ -147,10 +147,10 @@ class Renderer:
         # ten thousand pages are looked up here.
         self._pages = {str(p.path): p for p in site.pages}
         # The folder of the theme's fonts, for share images and PDFs; looked up once a build.
-        static = site.theme.static_files()
-        self._font_file = static.get(PurePosixPath("fonts/Lato-Regular.ttf"))
-        # Each weight from the theme that has it: a project's theme may replace one of them.
-        self._typeface = _typeface(static)
+        self._static = site.theme.static_files()
+        self._font_file = self._static.get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        self._typeface: Typeface | None = None
+        """The share images' typeface, once one is drawn (see `_share_image`)."""
         self._drafts = {str(p.path) for p in site.drafts}
         self._assets = set(site.assets)
         # What a page's links can lead to, as one digest: a page converts the same while it
@@ -446,7 +446,7 @@ class Renderer:
             primary=primary,
             ink=contrast_text(primary),
             accent=accent,
-            fonts=self._typeface,
+            fonts=self._share_typeface(),
             artwork=content / self.settings.image if self.settings.image else None,
             logo=self._logo_pixels(content / champion.logo) if champion and champion.logo else None,
         )
@@ -485,6 +485,12 @@ class Renderer:
         os.replace(temporary, cached)
         self.share_cache_used.add(cached)
         return data
+
+    def _share_typeface(self) -> Typeface:
+        # Each weight from the theme that has it: a project's theme may replace one of them.
+        if self._typeface is None:
+            self._typeface = _typeface(self._static)
+        return self._typeface
 
     def _logo_pixels(self, path: Path) -> Image.Image | None:
         """Return a logo in pixels for share images; an SVG is drawn once per build."""

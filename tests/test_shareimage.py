@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup
 from PIL import Image, ImageChops
 
-from toolkit.shareimage import MARGIN, Card, Typeface, draw
+from toolkit.shareimage import FONT_FILES, MARGIN, Card, Typeface, draw
 
 FONTS = Path(__file__).parent.parent / "themes/default/static/fonts"
-TYPEFACE = Typeface.in_folder(FONTS)
+TYPEFACE = Typeface(*(FONTS / name for name in FONT_FILES))
 FIXTURES_ART = Path(__file__).parent.parent / "content/images/share.png"
 """The example campaign's artwork: flat colours, as campaign artwork mostly is."""
 

@@ -344,7 +344,7 @@ def make_plan(
             Output(
                 path=f"static/{name}",
                 kind="static",
-                origin=Location(_shown(file, site.project)),
+                origin=Location(shown_path(file, site.project)),
                 file=file,
                 inputs=(THEME,),
             )
@@ -575,7 +575,7 @@ def _checked(
     return plan, problems
 
 
-def _shown(file: Path, project: Path) -> PurePosixPath:
+def shown_path(file: Path, project: Path) -> PurePosixPath:
     """Return a path as the user knows it: relative to the project when inside it."""
     try:
         return PurePosixPath(file.relative_to(project).as_posix())

@@ -31,6 +31,7 @@ from toolkit.plan import (
     pieces_for,
     print_folder,
     print_sizes,
+    shown_path,
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri, qr_png
 from toolkit.recent import version
@@ -475,7 +476,7 @@ class Renderer:
             if unreadable is None:
                 raise
             raise ToolkitError.at(
-                Location(_shown(unreadable, self.site.project)),
+                Location(shown_path(unreadable, self.site.project)),
                 f"the share images cannot be drawn in this font ({exc}): replace it with a "
                 "TrueType font, or remove it to use the default theme's",
             ) from None
@@ -489,7 +490,12 @@ class Renderer:
     def _share_typeface(self) -> Typeface:
         # Each weight from the theme that has it: a project's theme may replace one of them.
         if self._typeface is None:
-            self._typeface = _typeface(self._static)
+            from toolkit.shareimage import FONT_FILES, Typeface
+
+            builtin = builtin_theme() / "static/fonts"
+            self._typeface = Typeface(
+                *(self._static.get(PurePosixPath("fonts", n)) or builtin / n for n in FONT_FILES)
+            )
         return self._typeface
 
     def _logo_pixels(self, path: Path) -> Image.Image | None:
@@ -941,23 +947,6 @@ def _merge_champion(champion: Champion, site: Site, lang: str) -> MergeChampion:
         url=site.settings.base_url + champion_url(site, champion.id),
         event=merge_event,
     )
-
-
-def _typeface(static: Mapping[PurePosixPath, Path]) -> Typeface:
-    from toolkit.shareimage import FONT_FILES, Typeface
-
-    builtin = builtin_theme() / "static/fonts"
-    return Typeface(
-        *(static.get(PurePosixPath("fonts", name)) or builtin / name for name in FONT_FILES)
-    )
-
-
-def _shown(file: Path, project: Path) -> PurePosixPath:
-    """Return where `file` is, from the project when it is in it."""
-    try:
-        return PurePosixPath(file.relative_to(project).as_posix())
-    except ValueError:
-        return PurePosixPath(file.as_posix())
 
 
 def _stat_of(file: Path) -> tuple[int, int] | None:

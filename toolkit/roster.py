@@ -202,8 +202,8 @@ def load_roster(
         seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         kept = cache.get(path, seen) if cache is not None else None
         files.append((file, path, seen, kept))
-    unread = [(file, path) for file, path, _, kept in files if kept is None]
-    earlier = {path: cache.earlier(path) if cache is not None else None for _, path in unread}
+    unread = [(file, path, seen[0]) for file, path, seen, kept in files if kept is None]
+    earlier = {path: cache.earlier(path) if cache is not None else None for _, path, _ in unread}
     read = iter(_read_all(project, unread, languages, earlier))
     champions: list[Champion] = []
     paths = set()
@@ -239,15 +239,15 @@ _Read = tuple[list["Champion"], list[tuple[str, int]] | None, list[Problem]]
 
 def _read_all(
     project: Path,
-    files: list[tuple[Path, PurePosixPath]],
+    files: list[tuple[Path, PurePosixPath, int]],
     languages: tuple[str, ...],
     earlier: Mapping[PurePosixPath, Mapping[str, tuple[Champion, int]] | None],
 ) -> list[_Read]:
-    """Read `files` (in order): their champions, entries and problems."""
+    """Read `files` (in order, each with its size): their champions, entries and problems."""
     workers = cores()
-    size = sum(file.stat().st_size for file, _ in files) if len(files) > 1 else 0
-    if size < PARALLEL_FROM or workers < 2:
-        return [_read_one(project, file, path, languages, earlier[path]) for file, path in files]
+    total = sum(size for _, _, size in files) if len(files) > 1 else 0
+    if total < PARALLEL_FROM or workers < 2:
+        return [_read_one(project, file, path, languages, earlier[path]) for file, path, _ in files]
     global _READING
     _READING = (project, files, languages, earlier)
     try:
@@ -260,7 +260,7 @@ def _read_all(
 _READING: (
     tuple[
         Path,
-        list[tuple[Path, PurePosixPath]],
+        list[tuple[Path, PurePosixPath, int]],
         tuple[str, ...],
         Mapping[PurePosixPath, Mapping[str, tuple[Champion, int]] | None],
     ]
@@ -272,7 +272,7 @@ _READING: (
 def _read_in_worker(index: int) -> tuple[int, _Read]:
     assert _READING is not None
     project, files, languages, earlier = _READING
-    file, path = files[index]
+    file, path, _ = files[index]
     return index, _read_one(project, file, path, languages, earlier[path])
 
 

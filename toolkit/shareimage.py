@@ -38,10 +38,6 @@ class Typeface:
     bold: Path
     black: Path
 
-    @classmethod
-    def in_folder(cls, folder: Path) -> Typeface:
-        return cls(*(folder / name for name in FONT_FILES))
-
     @property
     def files(self) -> tuple[Path, Path, Path]:
         return self.regular, self.bold, self.black

@@ -372,3 +372,35 @@ def test_text_never_runs_into_the_footer(built):
                 if c["bottom"] > footer["top"] and c["x0"] < footer["x0"] + 30 * MM
             ]
             assert not stray, (path.name, "".join(stray))
+
+
+def test_without_harfbuzz_subsetter_pdfs_are_made_and_the_build_says_why_slow(
+    project, run_toolkit, tmp_path, monkeypatch
+):
+    """WeasyPrint falls back to fontTools where the machine has no HarfBuzz subsetter: each PDF
+    then takes many times as long, and fontTools warns about every font of every PDF. The
+    build makes its PDFs, says once what to install, and prints none of fontTools' noise."""
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    source = project("minimal")
+    (source / "content/print").mkdir()
+    (source / "content/print/poster.md").write_text(
+        "---\ntitle: Poster\nlayout: poster\n---\n# Shop small with us\n", encoding="utf-8"
+    )
+    result = run_toolkit("build", source, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    # The generic poster and Solo Chamber's, in the default sizes: letter and A4.
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 4
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, result.stderr
+    assert (
+        "warning: PDFs are made several times slower than they need to be: WeasyPrint "
+        in (warnings[0])
+    )
+    assert "apt-get install libharfbuzz-subset0" in warnings[0]
+    assert "timestamp" not in result.stderr
+    # With the subsetter, not a word about it.
+    monkeypatch.undo()
+    again = run_toolkit("build", source, "-o", tmp_path / "again")
+    assert "HarfBuzz" not in again.stderr

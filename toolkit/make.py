@@ -15,7 +15,7 @@ from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import PROJECT_FILES, Kept, Output, Plan, counts_as_page, kit_zips, make_plan
-from toolkit.printkit import PdfCache, PdfMaker, cache_key
+from toolkit.printkit import SUBSETTER_HINT, PdfCache, PdfMaker, cache_key, subsetter_missing
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.scan import Scan
@@ -149,6 +149,13 @@ def make(
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
         reused = make_pdfs(renderer, remake, staging, cache, step, made)
+        if len(remake) > reused and subsetter_missing():
+            found.warning(
+                remake[0][0].origin,
+                "PDFs are made several times slower than they need to be: WeasyPrint finds "
+                "no HarfBuzz font subsetter on this machine",
+                SUBSETTER_HINT,
+            )
         render_outputs(renderer, [o for o, _ in pending], staging, step, parallel=parallel)
         if parallel:
             # The pages were converted where they were needed; any left are checked here.

@@ -6,6 +6,7 @@ import base64
 import functools
 import hashlib
 import io
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -168,6 +169,20 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 the body (raw HTML in a page's Markdown), is left to WeasyPrint."""
 
 
+def subsetter_missing() -> bool:
+    """Return whether WeasyPrint finds no HarfBuzz font subsetter on this machine.
+
+    It then subsets each PDF's fonts with fontTools, which reads the whole font again for every
+    PDF: a PDF takes from five to forty times as long, depending on fontTools' version.
+    """
+    from weasyprint.pdf import fonts
+
+    return not fonts.harfbuzz_subset or not fonts.harfbuzz.hb_version_atleast(4, 1, 0)
+
+
+SUBSETTER_HINT = "install it: on Debian and Ubuntu, apt-get install libharfbuzz-subset0"
+
+
 class PdfMaker:
     """Lays out print documents one after another, sharing what they can.
 
@@ -203,6 +218,11 @@ class PdfMaker:
         fetcher = _fetcher(job.roots)
         if len(self.images) >= self.LIMIT:
             self.images.clear()
+        # Without HarfBuzz's subsetter, fontTools warns of what it mends in the fonts' headers
+        # (Lato's dates), once for each font of each PDF: nothing a campaign can act on.
+        fonttools_log = logging.getLogger("fontTools")
+        level = fonttools_log.level
+        fonttools_log.setLevel(logging.ERROR)
         try:
             for html in (job.html, *job.smaller):
                 head, end, body = html.partition("</head>")
@@ -221,6 +241,8 @@ class PdfMaker:
         except Exception as exc:
             # WeasyPrint failing on a document is reported at the print piece, not as a crash.
             raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+        finally:
+            fonttools_log.setLevel(level)
 
     def _stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
         from weasyprint import CSS

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS = [
-    {"errors", "resources", "recent", "scan", "workers", "qr"},
+    {"errors", "resources", "recent", "scan", "workers", "qr", "png"},
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},

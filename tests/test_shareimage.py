@@ -367,3 +367,21 @@ def test_a_font_that_cannot_be_read_is_a_located_error(project, run_toolkit, tmp
     )
     assert "Traceback" not in result.output
     assert (out / "share.png").read_bytes() == before  # nothing already built is lost
+
+
+def test_a_card_is_the_same_whatever_was_drawn_before(monkeypatch):
+    """Rows met on earlier cards are not compressed again: the bytes must not show it, or a
+    rebuild would differ from a clean build."""
+    from dataclasses import replace
+
+    from toolkit import png, shareimage
+
+    card = _card(FIXTURES_ART)
+    monkeypatch.setattr(shareimage, "_BANDS", png.Bands())
+    alone = draw(card)
+    monkeypatch.setattr(shareimage, "_BANDS", png.Bands())
+    for title in ("Eastside Business District", "Northgate Mayor's Office", "Riverside"):
+        draw(replace(card, title=title))
+    assert draw(card) == alone
+    with Image.open(io.BytesIO(alone)) as image:
+        assert image.mode == "P" and image.size == (1200, 630)

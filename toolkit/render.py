@@ -81,7 +81,7 @@ _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 SHARE_CACHE = ".toolkit-cache/share"
 FONTS_CACHE = ".toolkit-cache/fonts"
 """The typeface as share images are drawn with it (`shareimage.unhinted`), one file a weight."""
-SHARE_VERSION = 4
+SHARE_VERSION = 5
 """Bump when the drawing of share images changes, so cached ones are drawn again."""
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""

@@ -52,7 +52,7 @@ class Bands:
 def _compress(rows: bytes) -> tuple[bytes, int]:
     # Runs of one byte (zlib's Z_RLE), which is what rows of flat colour are: faster than a
     # search for repeats, and as small on such pictures. A full flush ends the band on a byte.
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15, 7, zlib.Z_RLE)
     return packer.compress(rows) + packer.flush(zlib.Z_FULL_FLUSH), zlib.adler32(rows)
 
 
@@ -69,12 +69,12 @@ def encode(
     stride = (width + 1) * BAND
     if len(scanlines) != (width + 1) * height:
         raise ValueError("scanlines do not match the picture's size")
-    kept = bands or Bands(0)
+    compressed = bands.compressed if bands is not None else _compress
     parts = [b"\x78\x01"]  # zlib's header: deflate, a 32 KiB window
     adler = 1
     for start in range(0, len(scanlines), stride):
         rows = scanlines[start : start + stride]
-        packed, checksum = kept.compressed(rows)
+        packed, checksum = compressed(rows)
         parts.append(packed)
         adler = _adler_after(adler, checksum, len(rows))
     parts.append(_END + struct.pack(">I", adler))

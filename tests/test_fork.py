@@ -266,3 +266,30 @@ def test_a_kits_roster_entry_reads_back_as_the_campaign_wrote_it(tmp_path):
 
     assert dict(again.written) == {**champion.written, "id": champion.id}
     assert (again.name, again.message, again.city) == (champion.name, champion.message, "yes")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_kit_zip_is_the_zip_that_zipfile_writes(seed):
+    """kit.zip is written by toolkit, each shared file compressed once a build: byte for byte
+    what `zipfile` writes of the same files, names beyond ASCII and stored pictures included,
+    and it reads back whole."""
+    import random
+
+    from toolkit.kits import _large_kit_zip, kit_zip
+
+    rng = random.Random(seed)
+    names = ["toolkit.yaml", "content/index.md", "content/logos/logo.PNG", "thèmes/café.md"]
+    files = {f"{i}/{rng.choice(names)}": rng.randbytes(rng.randrange(3000)) for i in range(12)}
+    files["content/kit/release.md"] = b"Shop small. " * rng.randrange(1, 500)
+    files["fonts/Lato.woff2"] = rng.randbytes(900)
+    folder = rng.choice(["riverside-chamber-kit", "pâtisserie-kit"])
+    data = kit_zip(files, folder)
+    assert data == _large_kit_zip(files, folder)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert {info.filename: archive.read(info) for info in archive.infolist()} == {
+            f"{folder}/{name}": content for name, content in files.items()
+        }
+        stored = {i.filename for i in archive.infolist() if i.compress_type == zipfile.ZIP_STORED}
+        pictures = {name for name in files if name.endswith((".PNG", ".woff2"))}
+        assert stored == {f"{folder}/{name}" for name in pictures}

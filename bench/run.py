@@ -11,7 +11,8 @@ usage: bench/run.py [--pages 10000] [--champions 10000] [--pdf-champions 100] [-
   where installed) in the same run, and the ratios.
 - campaign: a generated campaign (bench/make_campaign.py) with print off: cold, no change, one
   champion's entry edited (right after, and two seconds after), and the peak memory of the
-  cold build.
+  cold build. The last cold build's files are set aside rather than deleted before the next
+  (`three_builds` says why) and deleted at the end.
 - print: PDFs per second of a cold build against the plain way: each PDF its own WeasyPrint
   document, with its own fonts and stylesheets, one after another in one process.
 
@@ -107,7 +108,11 @@ def median(runs: int, measure) -> tuple[float, int]:
 
 
 def three_builds(
-    project: Path, out: Path, runs: int, edit: Callable[[], None]
+    project: Path,
+    out: Path,
+    runs: int,
+    edit: Callable[[], None],
+    aside: Path | None = None,
 ) -> tuple[float, int, float, float, float]:
     """Build `project` with print off: cold, with no change, right after `edit`, and after an
     `edit` saved a while before; return the median seconds of each and the cold build's peak
@@ -116,12 +121,23 @@ def three_builds(
     A file saved within two seconds is not trusted by its size and time: the build right after
     an edit reads it and keeps nothing of it in the cache. One started later keeps it, as after
     a save in an editor and a switch to the terminal.
+
+    Before each cold build the last one's output and cache are deleted, as the peers' script
+    does, or with `aside` moved into that folder, to be deleted when the run ends. ext4
+    without a journal (this machine's disk) does not give out again an inode freed in the last
+    minute or more, and looks at each such inode in turn to skip it: a build made right after
+    a quarter of a million files were deleted spent 20 to 40 s more in the kernel here, a cost
+    of the deletion rather than of the build.
     """
     settle()
 
     def cold() -> tuple[float, int]:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(project / ".toolkit-cache", ignore_errors=True)
+        for folder in (out, project / ".toolkit-cache"):
+            if aside is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.exists():
+                aside.mkdir(exist_ok=True)
+                folder.rename(aside / f"{len(list(aside.iterdir()))}")
         return toolkit(project, out, "--no-print")
 
     def edited() -> tuple[float, int]:
@@ -199,7 +215,9 @@ def campaign_rows(champions: int, runs: int, tmp: Path) -> list[tuple[str, str, 
             else text.replace("Plaza", "Square", 1)
         )
 
-    cold_s, cold_kib, nochange_s, edit_s, settled_s = three_builds(project, out, runs, edit)
+    cold_s, cold_kib, nochange_s, edit_s, settled_s = three_builds(
+        project, out, runs, edit, aside=tmp / "set-aside"
+    )
     pages = sum(1 for _ in out.rglob("*.html"))
     return [
         (

@@ -50,36 +50,42 @@ class Staging:
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-        self._made: set[Path] = {self.root}
+        self._root = str(self.root)
+        self._made: set[str] = {""}
+        """Folders made, relative to the root ("" the root itself): as text, since a campaign
+        writes a quarter of a million files and this is looked at for each."""
         self.kept = 0
         """How many files are taken from the previous build rather than made again."""
 
-    def path_for(self, relative: str) -> Path:
+    def path_for(self, relative: str) -> str:
         """Return where `relative` (a path with `/` between folders) is written, refusing
         anything that leaves the folder."""
         clean = _within(relative)
         if clean is None:
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
-        target = self.root / clean
-        self._folder(target.parent, relative)
-        return target
+        folder = clean.rpartition("/")[0]
+        if folder not in self._made:
+            self._folder(folder, relative)
+        return f"{self._root}/{clean}"
 
-    def _folder(self, folder: Path, relative: str) -> None:
-        """Make `folder` and the folders above it, once each. None may be a link leading
-        elsewhere: a folder made here is not one, and one that was there already is looked at."""
+    def _folder(self, folder: str, relative: str) -> None:
+        """Make `folder` (relative to the root) and the folders above it, once each. None may
+        be a link leading elsewhere: a folder made here is not one, and one that was there
+        already is looked at."""
         if folder in self._made:
             return
-        self._folder(folder.parent, relative)
+        self._folder(folder.rpartition("/")[0], relative)
+        path = f"{self._root}/{folder}"
         try:
-            os.mkdir(folder)
+            os.mkdir(path)
         except FileExistsError:
-            if folder.is_symlink() or not folder.is_dir():
+            if os.path.islink(path) or not os.path.isdir(path):
                 raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES) from None
         self._made.add(folder)
 
     def write(self, relative: str, data: bytes) -> None:
         target = self.path_for(relative)
-        if not _NOFOLLOW and target.is_symlink():
+        if not _NOFOLLOW and os.path.islink(target):
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         try:
             # A link where the file goes is refused by the call that opens it.
@@ -97,7 +103,7 @@ class Staging:
 
     def copy(self, relative: str, source: Path) -> None:
         target = self.path_for(relative)
-        if target.is_symlink():
+        if os.path.islink(target):
             raise ToolkitError.at(Location(PurePosixPath(relative)), _LEAVES)
         try:
             shutil.copyfile(source, target)

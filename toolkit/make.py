@@ -15,7 +15,7 @@ from toolkit.errors import Problem, Problems, ToolkitError
 from toolkit.output import Patch, Staging
 from toolkit.pagecache import JsonPageCache
 from toolkit.plan import PROJECT_FILES, Kept, Output, Plan, counts_as_page, kit_zips, make_plan
-from toolkit.printkit import SUBSETTER_HINT, PdfCache, PdfMaker, cache_key, subsetter_missing
+from toolkit.printkit import SUBSETTER_HINT, PdfCache, PdfMaker, cache_key
 from toolkit.render import SHARE_CACHE, Renderer
 from toolkit.rostercache import JsonRosterCache
 from toolkit.scan import Scan
@@ -148,8 +148,8 @@ def make(
             # Few outputs: every page's problems are known before anything is made.
             found.extend(renderer.prepare(known))
             found.raise_if_errors()
-        reused = make_pdfs(renderer, remake, staging, cache, step, made)
-        if len(remake) > reused and subsetter_missing():
+        reused, slow_fonts = make_pdfs(renderer, remake, staging, cache, step, made)
+        if slow_fonts:
             found.warning(
                 remake[0][0].origin,
                 "PDFs are made several times slower than they need to be: WeasyPrint finds "
@@ -341,16 +341,19 @@ def make_pdfs(
     cache: PdfCache,
     step: Callable[[], None],
     made: dict[str, list],
-) -> int:
+) -> tuple[int, bool]:
     """Write the PDFs that changed, from the cache when one was made before; return how many
-    came from the cache. Processes forked for the purpose, one per core, make them: each
+    came from the cache, and whether WeasyPrint made any without HarfBuzz's font subsetter
+    (`subsetter_missing`). Processes forked for the purpose, one per core, make them: each
     takes its share of the documents from their HTML to the file in the cache and the output.
     """
     global _PDF_WORK, _MAKER
-    reused = 0
+    reused, slow_fonts = 0, False
 
-    def collect(results: list[tuple[int, Path, int, bool]]) -> None:
-        nonlocal reused
+    def collect(chunk: tuple[list[tuple[int, Path, int, bool]], bool]) -> None:
+        nonlocal reused, slow_fonts
+        results, slow = chunk
+        slow_fonts |= slow
         for index, file, pages, hit in results:
             item, output_key = prints[index]
             cache.used.add(file)
@@ -360,7 +363,7 @@ def make_pdfs(
             step()
 
     if not prints:
-        return 0
+        return 0, False
     _PDF_WORK = (renderer, [item for item, _ in prints], staging, cache, {})
     # WeasyPrint copies the fonts into a temporary folder for each maker, removed only when
     # the maker is garbage: the workers make theirs here, and it goes when the PDFs are done.
@@ -369,12 +372,12 @@ def make_pdfs(
             # Only Linux forks a process that has loaded Pango and fontconfig without risk.
             if cores() < 2 or sys.platform != "linux":
                 collect(_make_pdf_chunk(range(len(prints))))
-                return reused
+                return reused, slow_fonts
             workers = min(cores(), len(prints))
             chunks = _chunks(len(prints), workers, 10)
             for results in in_workers(_make_pdf_chunk, chunks, workers, _use_scratch, (scratch,)):
                 collect(results)
-            return reused
+            return reused, slow_fonts
         except _Failed as failed:
             raise ToolkitError(failed.args[0]) from None
         finally:
@@ -392,9 +395,9 @@ def _use_scratch(scratch: str) -> None:
     tempfile.tempdir = scratch
 
 
-def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
+def _make_pdf_chunk(indexes: range) -> tuple[list[tuple[int, Path, int, bool]], bool]:
     """Make the PDFs at `indexes`; return each one's index, cache file, pages and whether it
-    came from the cache."""
+    came from the cache, and whether any was made without HarfBuzz's font subsetter."""
     global _MAKER
     assert _PDF_WORK is not None
     renderer, outputs, staging, cache, digests = _PDF_WORK
@@ -423,7 +426,7 @@ def _make_pdf_chunk(indexes: range) -> list[tuple[int, Path, int, bool]]:
             results.append((index, cache.put(key, data, pages), pages, False))
     except ToolkitError as error:
         raise _Failed(error.problems) from None
-    return results
+    return results, _MAKER is not None and _MAKER.slow_fonts
 
 
 class _Counter:

@@ -208,6 +208,7 @@ class PdfMaker:
 
         self.fonts = FontConfiguration()
         self.counters = CounterStyle()
+        self.slow_fonts = subsetter_missing()
         self.images: dict = {}
         self.sheets: dict[tuple[str, tuple[str, ...]], object] = {}
 

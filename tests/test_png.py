@@ -74,7 +74,7 @@ def test_the_bytes_depend_on_the_pixels_alone():
     """A rebuild that finds bands kept from other pictures writes what a clean build writes."""
     rng = random.Random(3)
     pictures = [flat_picture(rng, 300, 100) for _ in range(12)]
-    alone = [png.encode(scanlines(p, 300), 300, 100, png.GREY) for p in pictures]
+    alone = [png.encode(scanlines(p, 300), 300, 100, png.GREY, b"", png.Bands()) for p in pictures]
     bands = png.Bands(most=8)
     for _ in range(2):
         for picture, expected in zip(pictures, alone, strict=True):

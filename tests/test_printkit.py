@@ -404,3 +404,26 @@ def test_without_harfbuzz_subsetter_pdfs_are_made_and_the_build_says_why_slow(
     monkeypatch.undo()
     again = run_toolkit("build", source, "-o", tmp_path / "again")
     assert "HarfBuzz" not in again.stderr
+
+
+def test_the_qr_png_is_the_symbol_eight_pixels_a_module():
+    """Every module of the symbol is an 8×8 square of black or white, inside a quiet zone of
+    four light modules, in eight-bit grey (which WeasyPrint embeds as it is)."""
+    import io
+
+    from PIL import Image
+
+    from toolkit import qr
+    from toolkit.printkit import qr_png
+
+    for url in (BASE, BASE + "champions/riverside-chamber/", BASE + "champions/" + "x" * 90):
+        rows = qr.symbol(url)
+        modules = len(rows) + 8
+        with Image.open(io.BytesIO(qr_png(url))) as image:
+            assert image.mode == "L" and image.size == (modules * 8, modules * 8)
+            pixels = image.tobytes()
+        for y in range(modules * 8):
+            for x in range(modules * 8):
+                i, j = y // 8 - 4, x // 8 - 4
+                dark = 0 <= i < len(rows) and 0 <= j < len(rows) and rows[i][j] == 1
+                assert pixels[y * modules * 8 + x] == (0 if dark else 255), (url, x, y)

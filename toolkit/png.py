@@ -65,24 +65,32 @@ def encode(
     bands: Bands | None = None,
 ) -> bytes:
     """Return a PNG of eight-bit pixels from its `scanlines`: each row its filter byte then its
-    `width` pixels. `palette` is the colours of a PALETTE picture, three bytes each."""
-    stride = (width + 1) * BAND
+    `width` pixels. `palette` is the colours of a PALETTE picture, three bytes each.
+
+    With `bands`, the rows are compressed band by band, and bands met before are taken from it;
+    without, in one piece. Either way, a picture's bytes depend on its pixels alone.
+    """
     if len(scanlines) != (width + 1) * height:
         raise ValueError("scanlines do not match the picture's size")
-    compressed = bands.compressed if bands is not None else _compress
-    parts = [b"\x78\x01"]  # zlib's header: deflate, a 32 KiB window
-    adler = 1
-    for start in range(0, len(scanlines), stride):
-        rows = scanlines[start : start + stride]
-        packed, checksum = compressed(rows)
-        parts.append(packed)
-        adler = _adler_after(adler, checksum, len(rows))
-    parts.append(_END + struct.pack(">I", adler))
+    if bands is None:
+        packer = zlib.compressobj(1, zlib.DEFLATED, 15, 7, zlib.Z_RLE)
+        data = packer.compress(scanlines) + packer.flush()
+    else:
+        parts = [b"\x78\x01"]  # zlib's header: deflate, a 32 KiB window
+        adler = 1
+        stride = (width + 1) * BAND
+        for start in range(0, len(scanlines), stride):
+            rows = scanlines[start : start + stride]
+            packed, checksum = bands.compressed(rows)
+            parts.append(packed)
+            adler = _adler_after(adler, checksum, len(rows))
+        parts.append(_END + struct.pack(">I", adler))
+        data = b"".join(parts)
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     chunks = [_chunk(b"IHDR", header)]
     if colour_type == PALETTE:
         chunks.append(_chunk(b"PLTE", palette))
-    chunks += [_chunk(b"IDAT", b"".join(parts)), _chunk(b"IEND", b"")]
+    chunks += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
     return _SIGNATURE + b"".join(chunks)
 
 

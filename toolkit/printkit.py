@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import io
 import logging
 import os
 import re
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from toolkit import qr
+from toolkit import png, qr
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
 
@@ -70,16 +69,20 @@ def qr_png(url: str) -> bytes:
 
     rows = qr.symbol(url)
     quiet = b"\x00" * 4
-    width = len(rows) + 8
-    modules = quiet * width + b"".join(quiet + row + quiet for row in rows) + quiet * width
+    modules = len(rows) + 8
+    side = modules * 8
+    grid = quiet * modules + b"".join(quiet + row + quiet for row in rows) + quiet * modules
     # Eight-bit grey, which WeasyPrint embeds as it is: a one-bit image it would convert to
-    # colour and compress twice more for each PDF.
-    image = Image.frombytes("L", (width, width), modules.translate(_GREY))
-    image = image.resize((width * 8, width * 8), Image.Resampling.NEAREST)
-    out = io.BytesIO()
-    # Level 3 rather than 6: half the time, for 2 KiB rather than 1.4.
-    image.save(out, "PNG", compress_level=3)
-    return out.getvalue()
+    # colour and compress twice more for each PDF. A row of modules is eight rows of pixels:
+    # the first as it is, the next seven "as the row above" (PNG's Up filter), all zeros, which
+    # is half the time of Pillow trying every filter on every row.
+    wide = Image.frombytes("L", (modules, modules), grid.translate(_GREY))
+    wide = wide.resize((side, modules), Image.Resampling.NEAREST).tobytes()
+    same = (b"\x02" + bytes(side)) * 7
+    scanlines = b"".join(
+        b"\x00" + wide[start : start + side] + same for start in range(0, len(wide), side)
+    )
+    return png.encode(scanlines, side, side, png.GREY)
 
 
 _GREY = bytes([255, 0]) + bytes(254)

@@ -141,6 +141,8 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # what PyYAML's constructor returns, without its machinery
         if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
             # YAML 1.1 reads 09:00 as 540 (base 60): keep what the user wrote.
             return node.value

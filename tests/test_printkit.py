@@ -427,3 +427,29 @@ def test_the_qr_png_is_the_symbol_eight_pixels_a_module():
                 i, j = y // 8 - 4, x // 8 - 4
                 dark = 0 <= i < len(rows) and 0 <= j < len(rows) and rows[i][j] == 1
                 assert pixels[y * modules * 8 + x] == (0 if dark else 255), (url, x, y)
+
+
+def test_a_theme_that_replaces_one_font_prints_with_it_and_the_defaults_others(
+    project, run_toolkit, tmp_path
+):
+    """A project's theme with only Lato-Regular.ttf stopped the build with a traceback (the
+    PDFs looked for every weight beside it). Now each weight comes from the theme that has it."""
+    source = project("campaign")
+    default = tmp_path / "default"
+    assert run_toolkit("build", source, "-o", default).exit_code == 0
+    fonts = source / "themes/default/static/fonts"
+    fonts.mkdir(parents=True)
+    builtin = Path(__file__).parent.parent / "themes/default/static/fonts"
+    shutil.copy(builtin / "Lato-Black.ttf", fonts / "Lato-Regular.ttf")  # plain text, heavier
+    out = tmp_path / "out"
+    result = run_toolkit("build", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    poster = "champions/riverside-chamber/print/poster-letter.pdf"
+
+    def fonts_of(pdf: Path) -> set[str]:
+        with pdfplumber.open(pdf) as document:
+            return {char["fontname"].split("+")[-1] for char in document.pages[0].chars}
+
+    assert fonts_of(out / poster) == fonts_of(default / poster)  # every weight, all Lato
+    assert len(fonts_of(out / poster)) == 3
+    assert (out / poster).read_bytes() != (default / poster).read_bytes()  # the theme's own

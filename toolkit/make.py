@@ -404,7 +404,12 @@ def _make_pdf_chunk(indexes: range) -> tuple[list[tuple[int, Path, int, bool]], 
 
     def digest(path: Path) -> str:
         if path not in digests:
-            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                # A print template's own theme may name a file it does not have: WeasyPrint
+                # leaves it out, and the PDF is made again once the file is there.
+                digests[path] = "missing"
         return digests[path]
 
     results = []

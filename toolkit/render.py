@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -79,6 +80,8 @@ RENDER_STRINGS = (
 """Interface strings the renderer itself writes (templates hold the rest)."""
 _TRANSLATED_KINDS = ("page", "kit", "kit-index", "directory")
 SHARE_CACHE = ".toolkit-cache/share"
+PRINT_FONTS = ".toolkit-cache/print-fonts"
+"""The theme's fonts in one folder for PDFs, when a project's theme replaces only some."""
 FONTS_CACHE = ".toolkit-cache/fonts"
 """The typeface as share images are drawn with it (`shareimage.unhinted`), one file a weight."""
 SHARE_VERSION = 5
@@ -149,7 +152,7 @@ class Renderer:
         self._pages = {str(p.path): p for p in site.pages}
         # The folder of the theme's fonts, for share images and PDFs; looked up once a build.
         self._static = site.theme.static_files()
-        self._font_file = self._static.get(PurePosixPath("fonts/Lato-Regular.ttf"))
+        self._print_fonts: str | None = None
         self._typeface: Typeface | None = None
         """The share images' typeface, once one is drawn (see `_share_image`)."""
         self._drafts = {str(p.path) for p in site.drafts}
@@ -198,7 +201,12 @@ class Renderer:
         self._planned = plan.by_path
         # Print documents may read the project's content and the theme, and nothing else.
         self._print_roots = tuple(
-            str(folder.resolve()) for folder in (site.project / CONTENT_DIR, *site.theme.folders)
+            str(folder.resolve())
+            for folder in (
+                site.project / CONTENT_DIR,
+                *site.theme.folders,
+                site.project / PRINT_FONTS,
+            )
         )
 
     def prepare(
@@ -590,10 +598,7 @@ class Renderer:
                 return root + PurePosixPath(content_path).as_posix()
             return file_url(self.site.project / CONTENT_DIR / content_path)
 
-        fonts = self._font_file
-        font_url = (
-            root + "static/fonts/" if screen or fonts is None else file_url(fonts.parent) + "/"
-        )
+        font_url = root + "static/fonts/" if screen else self._print_font_folder()
         colors = champion.colors if champion else None
         primary = colors.primary if colors else DEFAULT_BRAND[0]
         accent = (colors.accent or colors.primary) if colors else DEFAULT_BRAND[1]
@@ -635,6 +640,22 @@ class Renderer:
             }
         )
         return values
+
+    def _print_font_folder(self) -> str:
+        """Return the folder (a file:// URL, with a `/` at its end) a PDF finds the theme's
+        fonts in, as `font_url`: one folder holding every font, each from the theme that has
+        it. A project's theme that replaces some of the fonts has them copied, with the
+        default theme's others, into `.toolkit-cache/print-fonts/`."""
+        if self._print_fonts is None:
+            fonts = {p.name: f for p, f in self._static.items() if p.parent.as_posix() == "fonts"}
+            folders = {file.parent for file in fonts.values()}
+            folder = next(iter(folders)) if len(folders) == 1 else self.site.project / PRINT_FONTS
+            if len(folders) > 1:
+                folder.mkdir(parents=True, exist_ok=True)
+                for name, file in fonts.items():
+                    _copy_if_changed(file, folder / name)
+            self._print_fonts = file_url(folder) + "/"
+        return self._print_fonts
 
     # -- campaign-wide pages ---------------------------------------------------------------
 
@@ -959,3 +980,18 @@ def _stat_of(file: Path) -> tuple[int, int] | None:
 
 def _champion_html(text: str | None) -> Markup | None:
     return Markup(markup.champion_text(text)) if text else None
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    """Copy `source` to `target` unless it is there already with the same size and time; whole
+    or not at all, as two processes making PDFs may copy it at once."""
+    known = source.stat()
+    try:
+        there = target.stat()
+        if (there.st_size, there.st_mtime_ns) == (known.st_size, known.st_mtime_ns):
+            return
+    except FileNotFoundError:
+        pass
+    temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    shutil.copy2(source, temporary)
+    os.replace(temporary, target)

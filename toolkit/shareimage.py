@@ -130,10 +130,9 @@ def _write(card: Card, coverage: Image.Image, top: int, cache: Path | None) -> N
 def _in_palette(
     card: Card, side: _Side | None, logo: Indexed | None, coverage: Image.Image
 ) -> bytes:
-    """Return the card as a palette PNG: a third of the bytes to compress, and none of the
-    filtering an RGB PNG tries on every row (written in 3 ms rather than 12, in a third of the
-    bytes). A campaign draws ten thousand of these whenever its name or colours change: the
-    rows they share are compressed once (`png`).
+    """Return the card as a palette PNG: a third of the bytes of an RGB one to compress, and
+    none of the filtering Pillow tries on every row of one. A campaign draws ten thousand of
+    these whenever its name or colours change: the rows they share are compressed once (`png`).
 
     Every pixel is given its index directly, never looked up: the text's by how much ink covers
     it, the side panel's and the logo's from their own palettes.

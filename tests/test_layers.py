@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS = [
-    {"errors", "resources", "recent", "scan", "workers", "qr", "png"},
+    {"errors", "resources", "recent", "scan", "workers", "qr", "png", "atomic"},
     {"yamlfile", "slugs"},
     {"fields", "frontmatter"},
     {"settings", "roster", "themes", "merge"},

@@ -4,13 +4,13 @@ kept in a folder of shards so that saving a change writes only the shards it tou
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from toolkit import __version__
+from toolkit.atomic import write_whole
 from toolkit.recent import recent
 from toolkit.state import STATE_FOLDER
 
@@ -141,13 +141,8 @@ class CacheFile:
         if not entries:
             file.unlink(missing_ok=True)
             return
-        # Its own temporary file: a preview and a build may save at the same moment.
-        temporary = file.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            temporary.write_text(json.dumps({**self.header, "entries": entries}), "utf-8")
-            os.replace(temporary, file)
-        finally:
-            temporary.unlink(missing_ok=True)
+        # A preview and a build may save at the same moment.
+        write_whole(file, json.dumps({**self.header, "entries": entries}).encode("utf-8"))
 
 
 def _shard_name(number: int) -> str:

@@ -6,7 +6,6 @@ import base64
 import functools
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from toolkit import png, qr
+from toolkit.atomic import write_whole
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
 
@@ -152,9 +152,7 @@ class PdfCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         file = self.folder / f"{key}-{pages}p.pdf"
         # Two workers can make the same PDF at once (two outputs from the same HTML).
-        temporary = file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, file)
+        write_whole(file, data)
         self.used.add(file)
         return file
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import shutil
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from toolkit import markup, merge
+from toolkit.atomic import write_whole
 from toolkit.errors import Location, Problem, ToolkitError
 from toolkit.ics import event_calendar
 from toolkit.kits import common_kit_files, kit_files, kit_zip
@@ -489,9 +489,7 @@ class Renderer:
                 "TrueType font, or remove it to use the default theme's",
             ) from None
         cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{threading.get_ident()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, cached)
+        write_whole(cached, data)
         self.share_cache_used.add(cached)
         return data
 
@@ -649,8 +647,10 @@ class Renderer:
         if self._print_fonts is None:
             fonts = {p.name: f for p, f in self._static.items() if p.parent.as_posix() == "fonts"}
             folders = {file.parent for file in fonts.values()}
-            folder = next(iter(folders)) if len(folders) == 1 else self.site.project / PRINT_FONTS
-            if len(folders) > 1:
+            if len(folders) == 1:
+                (folder,) = folders
+            else:
+                folder = self.site.project / PRINT_FONTS
                 folder.mkdir(parents=True, exist_ok=True)
                 for name, file in fonts.items():
                     _copy_if_changed(file, folder / name)
@@ -983,15 +983,9 @@ def _champion_html(text: str | None) -> Markup | None:
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
-    """Copy `source` to `target` unless it is there already with the same size and time; whole
-    or not at all, as two processes making PDFs may copy it at once."""
-    known = source.stat()
-    try:
-        there = target.stat()
-        if (there.st_size, there.st_mtime_ns) == (known.st_size, known.st_mtime_ns):
-            return
-    except FileNotFoundError:
-        pass
-    temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    shutil.copy2(source, temporary)
-    os.replace(temporary, target)
+    """Copy `source` to `target`, with its time, unless it is there already with the same size
+    and time; whole or not at all, as two processes making PDFs may copy it at once."""
+    if _stat_of(target) != _stat_of(source):
+        write_whole(target, source.read_bytes())
+        known = source.stat()
+        os.utime(target, ns=(known.st_atime_ns, known.st_mtime_ns))

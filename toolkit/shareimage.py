@@ -11,14 +11,13 @@ import functools
 import hashlib
 import io
 import logging
-import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from toolkit import png
+from toolkit.atomic import write_whole
 from toolkit.recent import version
 
 WIDTH, HEIGHT = 1200, 630
@@ -260,9 +259,7 @@ def _unhinted_font(file: Path, seen: object, cache: Path | None) -> bytes:
         if kept is not None:
             try:
                 kept.parent.mkdir(parents=True, exist_ok=True)
-                temporary = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-                temporary.write_bytes(made)
-                os.replace(temporary, kept)
+                write_whole(kept, made)
             except OSError:
                 pass  # kept for the next build only when it can be
     _UNHINTED[digest] = made

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from toolkit import FORMAT, __version__
+from toolkit.atomic import write_whole
 from toolkit.errors import Location, Problem
 from toolkit.output import MARKER
 from toolkit.plan import SITEMAP_KINDS, Kept, Output, counts_as_page
@@ -245,11 +246,9 @@ def save_state(
         "theme": theme,
         "units": units or {},
     }
-    temporary = file.with_suffix(".tmp")
     # Without spaces: a campaign's record lists a hundred thousand outputs, read on every build.
     text = json.dumps(state, separators=(",", ":"), check_circular=False)
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, file)
+    write_whole(file, text.encode("utf-8"))
 
 
 def _stamp(dest: Path) -> int | None:

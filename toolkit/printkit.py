@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -170,6 +171,19 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 the body (raw HTML in a page's Markdown), is left to WeasyPrint."""
 
 
+@contextlib.contextmanager
+def quiet_fonttools() -> Iterator[None]:
+    """Keep fontTools from warning of what it mends in a font's header as it reads it (Lato's
+    dates), once for every font it reads: nothing a campaign can act on."""
+    log = logging.getLogger("fontTools")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def subsetter_missing() -> bool:
     """Return whether WeasyPrint finds no HarfBuzz font subsetter on this machine.
 
@@ -220,31 +234,26 @@ class PdfMaker:
         fetcher = _fetcher(job.roots)
         if len(self.images) >= self.LIMIT:
             self.images.clear()
-        # Without HarfBuzz's subsetter, fontTools warns of what it mends in the fonts' headers
-        # (Lato's dates), once for each font of each PDF: nothing a campaign can act on.
-        fonttools_log = logging.getLogger("fontTools")
-        level = fonttools_log.level
-        fonttools_log.setLevel(logging.ERROR)
+        # Without HarfBuzz's subsetter, fontTools reads each font of each PDF.
         try:
-            for html in (job.html, *job.smaller):
-                head, end, body = html.partition("</head>")
-                styles = _STYLE.findall(head) if end else []
-                sheets = [self._stylesheet(css, job.roots, fetcher) for css in styles]
-                plain = _STYLE.sub("", head) + end + body if end else html
-                document = HTML(string=plain, url_fetcher=fetcher).render(
-                    font_config=self.fonts,
-                    counter_style=self.counters,
-                    stylesheets=sheets,
-                    cache=self.images,  # the campaign's artwork is on every piece
-                )
-                if fits(document):
-                    break
-            return document.write_pdf(), len(document.pages)
+            with quiet_fonttools():
+                for html in (job.html, *job.smaller):
+                    head, end, body = html.partition("</head>")
+                    styles = _STYLE.findall(head) if end else []
+                    sheets = [self._stylesheet(css, job.roots, fetcher) for css in styles]
+                    plain = _STYLE.sub("", head) + end + body if end else html
+                    document = HTML(string=plain, url_fetcher=fetcher).render(
+                        font_config=self.fonts,
+                        counter_style=self.counters,
+                        stylesheets=sheets,
+                        cache=self.images,  # the campaign's artwork is on every piece
+                    )
+                    if fits(document):
+                        break
+                return document.write_pdf(), len(document.pages)
         except Exception as exc:
             # WeasyPrint failing on a document is reported at the print piece, not as a crash.
             raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
-        finally:
-            fonttools_log.setLevel(level)
 
     def _stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
         from weasyprint import CSS

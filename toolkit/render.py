@@ -36,7 +36,6 @@ from toolkit.plan import (
 )
 from toolkit.printkit import FIT_STEPS, Job, file_url, name_size, paper, qr_data_uri, qr_png
 from toolkit.recent import version
-from toolkit.resources import builtin_theme
 from toolkit.roster import KINDS, Champion
 from toolkit.settings import Settings
 from toolkit.site import Site
@@ -494,13 +493,13 @@ class Renderer:
         return data
 
     def _share_typeface(self) -> Typeface:
-        # Each weight from the theme that has it: a project's theme may replace one of them.
+        # Each weight from the theme that has it (the default theme has them all): a project's
+        # theme may replace one of them.
         if self._typeface is None:
             from toolkit.shareimage import FONT_FILES, Typeface
 
-            builtin = builtin_theme() / "static/fonts"
             self._typeface = Typeface(
-                *(self._static.get(PurePosixPath("fonts", n)) or builtin / n for n in FONT_FILES)
+                *(self._static[PurePosixPath("fonts", n)] for n in FONT_FILES)
             )
         return self._typeface
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from toolkit import png
 from toolkit.atomic import write_whole
+from toolkit.printkit import quiet_fonttools
 from toolkit.recent import version
 
 WIDTH, HEIGHT = 1200, 630
@@ -284,28 +284,22 @@ def unhinted(font: bytes) -> bytes:
     # Imported here: fontTools is WeasyPrint's, and only a build that draws a card needs it.
     from fontTools.ttLib import TTFont
 
-    # fontTools warns about what it mends in a font's header as it reads it (Lato's dates):
-    # nothing a campaign can act on.
-    fonttools_log = logging.getLogger("fontTools")
-    level = fonttools_log.level
-    fonttools_log.setLevel(logging.ERROR)
     try:
-        typeface = TTFont(io.BytesIO(font), recalcBBoxes=False, recalcTimestamp=False)
-        if "glyf" not in typeface or not any(t in typeface for t in ("fpgm", "prep", "cvt ")):
-            return font
-        for table in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX"):
-            if table in typeface:
-                del typeface[table]
-        # Each glyph's instructions are cut from its bytes as they are: its outline is never
-        # decoded and encoded again, which took ten times as long.
-        typeface["glyf"].removeHinting()
-        out = io.BytesIO()
-        typeface.save(out)
-        return out.getvalue()
+        with quiet_fonttools():
+            typeface = TTFont(io.BytesIO(font), recalcBBoxes=False, recalcTimestamp=False)
+            if "glyf" not in typeface or not any(t in typeface for t in ("fpgm", "prep", "cvt ")):
+                return font
+            for table in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX"):
+                if table in typeface:
+                    del typeface[table]
+            # Each glyph's instructions are cut from its bytes as they are: its outline is never
+            # decoded and encoded again, which took ten times as long.
+            typeface["glyf"].removeHinting()
+            out = io.BytesIO()
+            typeface.save(out)
+            return out.getvalue()
     except Exception:  # fontTools cannot read it: Pillow is left to say what is wrong with it
         return font
-    finally:
-        fonttools_log.setLevel(level)
 
 
 @functools.lru_cache(maxsize=16)

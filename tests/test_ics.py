@@ -149,3 +149,14 @@ def test_no_calendar_without_an_event_date():
 
 def test_calendar_is_the_same_on_every_build():
     assert calendar(time=dt.time(9)) == calendar(time=dt.time(9))
+
+
+def test_a_line_of_exactly_75_octets_stays_whole_and_76_is_folded():
+    prefix = len("SUMMARY:Shop Local Saturday with ")
+    whole = calendar(name="B" * (75 - prefix)).split("\r\n")
+    folded = calendar(name="B" * (76 - prefix)).split("\r\n")
+
+    assert any(line.startswith("SUMMARY:") and len(line) == 75 for line in whole)
+    summary = next(i for i, line in enumerate(folded) if line.startswith("SUMMARY:"))
+    assert len(folded[summary]) == 75
+    assert folded[summary + 1] == " B"

@@ -13,6 +13,11 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     # Lines longer than 75 octets are folded: CRLF and one space, never inside a character.
+    size = len(line.encode("utf-8"))
+    if size <= 75:
+        return line
+    if size == len(line):  # one octet a character: cut every 74 after the first 75
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, size, 74))])
     out, current = [], b""
     for char in line:
         encoded = char.encode("utf-8")

@@ -42,6 +42,9 @@ def test_every_symbol_is_the_one_segno_makes():
         "https://example.org/",
         "https://shop-local.example/champions/" + "long-name-" * 20,
         "HTTPS://EXAMPLE.ORG/CHAMPIONS/ABC/",
+        "https://exämple.org/champions/café-münchen/",
+        "https://例子.测试/champions/北京商会/",
+        "12345678901234567890",
     ],
 )
 def test_a_campaign_address_gives_segnos_symbol(url):

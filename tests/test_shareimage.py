@@ -238,7 +238,7 @@ def test_the_unhinted_typeface_is_kept_for_the_next_build(tmp_path, monkeypatch)
     shareimage._loaded_font.cache_clear()
 
 
-def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
+def test_a_line_is_written_word_by_word_where_pillow_writes_each_word():
     import random
     import string
 
@@ -247,6 +247,40 @@ def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
     from toolkit import shareimage
 
     rng = random.Random(3)
+    letters = string.ascii_letters + string.digits + ".,'&-()!?/éüñçÀÉ·–—’jgpqyQTVAWY"
+    for weight, size in (("Black", 72), ("Regular", 32), ("Bold", 30)):
+        font = shareimage._font(FONTS / f"Lato-{weight}.ttf", size, None)
+        for _ in range(40):
+            words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in "abcd"]
+            line = " ".join(words[: rng.randint(1, 4)])
+            # Each word starts within half a pixel of where Pillow starts it in the whole line.
+            expected = Image.new("L", (1100, 120), 0)
+            start = 0.0
+            for number, word in enumerate(line.split()):
+                if number:
+                    start = font.getlength(" ".join(line.split()[:number]) + " ", "L")
+                    # The space's own kerning against the word's first letter is Pillow's too.
+                    start += font.getlength(" " + word[0], "L") - font.getlength(" ", "L")
+                    start -= font.getlength(word[0], "L")
+                ImageDraw.Draw(expected).text((40 + round(start), 10), word, font=font, fill=255)
+            written = Image.new("L", (1100, 120), 0)
+            shareimage._put(written, (40, 10), line, font)
+            assert not ImageChops.difference(written, expected).getbbox(), line
+            # Drawn again, from what was kept of each word: the same pixels.
+            again = Image.new("L", (1100, 120), 0)
+            shareimage._put(again, (40, 10), line, font)
+            assert not ImageChops.difference(written, again).getbbox(), line
+
+
+def test_text_seen_again_is_drawn_from_what_was_kept_as_pillow_writes_it():
+    import random
+    import string
+
+    from PIL import ImageDraw
+
+    from toolkit import shareimage
+
+    rng = random.Random(5)
     letters = string.ascii_letters + string.digits + " .,'&-()!?/éüñçÀÉ·–—’jgpqyQ"
     for weight, size in (("Black", 72), ("Regular", 32), ("Bold", 30)):
         font = shareimage._font(FONTS / f"Lato-{weight}.ttf", size, None)
@@ -259,8 +293,22 @@ def test_a_line_drawn_once_and_reused_is_what_pillow_writes():
             for number, line in enumerate(lines):
                 at = (40, 10 + number * int(size * 0.9))  # the lines overlap, on purpose
                 pen.text(at, line, font=font, fill=255)
-                shareimage._put(reused, at, line, font)
+                shareimage._put_text(reused, at, line, font)
             assert not ImageChops.difference(written, reused).getbbox(), lines
+
+
+def test_right_to_left_text_and_loose_spaces_are_written_whole_as_pillow_writes_them():
+    from PIL import ImageDraw
+
+    from toolkit import shareimage
+
+    font = shareimage._font(FONTS / "Lato-Regular.ttf", 32, None)
+    for line in ("  Shop  Local ", "Shop\tLocal", "שוק מקומי Local", "سوق محلي"):
+        expected = Image.new("L", (900, 120), 0)
+        ImageDraw.Draw(expected).text((40, 10), line, font=font, fill=255)
+        written = Image.new("L", (900, 120), 0)
+        shareimage._put(written, (40, 10), line, font)
+        assert not ImageChops.difference(written, expected).getbbox(), line
 
 
 def test_lines_are_wrapped_as_word_by_word_would_wrap_them():

@@ -12,6 +12,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from unicodedata import bidirectional, combining
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
@@ -336,10 +337,45 @@ def _fit(
 
 
 # The campaign's name, its date and the champions' towns are on card after card: such a line is
-# measured and drawn once.
+# wrapped once.
 @functools.lru_cache(maxsize=256)
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
     """Return `text` in lines that fit `width`, each with as many words as fit.
+
+    A line is as wide as its words and the spaces between them (`_gap`), each measured once:
+    to the 64th of a pixel what Pillow measures of the line whole. The words of a line are
+    also drawn one by one (`_put`). Text in a right-to-left script is measured a line at a
+    time, as it is drawn.
+    """
+    if not _by_words(text):
+        return _wrap_lines(text, font, width)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    pending = text.split()[::-1]
+    while pending:
+        word = pending.pop()
+        size = _width(word, font)
+        if line and used + (more := _gap(line[-1], word, font) + size) <= width:
+            line.append(word)
+            used += more
+        elif line:
+            lines.append(" ".join(line))
+            line = []
+            pending.append(word)
+        elif size <= width or len(word) == 1:
+            line, used = [word], size
+        else:
+            cut = _cut(word, font, width)
+            lines.append(word[:cut] + "-")
+            pending.append(word[cut:])
+    if line:
+        lines.append(" ".join(line))
+    return tuple(lines)
+
+
+def _wrap_lines(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...]:
+    """Return `text` in lines that fit `width`, each measured whole.
 
     The words that fit are found by halves rather than word by word: a line only grows as words
     are added.
@@ -366,50 +402,119 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, ...
             lines.append(" ".join(words[:fit]))
             words = words[fit:]
             continue
-        # A single word wider than the panel is cut where it must be, as late as fits.
-        word = words[0]
-        cut, over = 1, len(word)
-        while over - cut > 1:
-            middle = (cut + over) // 2
-            if fits(word[:middle] + "-"):
-                cut = middle
-            else:
-                over = middle
-        lines.append(word[:cut] + "-")
-        words[0] = word[cut:]
+        cut = _cut(words[0], font, width)
+        lines.append(words[0][:cut] + "-")
+        words[0] = words[0][cut:]
     return tuple(lines)
+
+
+def _cut(word: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """Return where a word wider than `width` is cut, with a hyphen, as late as fits."""
+    cut, over = 1, len(word)
+    while over - cut > 1:
+        middle = (cut + over) // 2
+        if font.getlength(word[:middle] + "-", "L") <= width:
+            cut = middle
+        else:
+            over = middle
+    return cut
+
+
+def _width(word: str, font: ImageFont.FreeTypeFont) -> float:
+    """Return how wide `word` is written in `font`, measured once a process."""
+    key = (word, font)
+    size = _WIDTHS.get(key)
+    if size is None:
+        if len(_WIDTHS) >= 16384:
+            _WIDTHS.clear()
+        size = _WIDTHS[key] = font.getlength(word, "L")
+    return size
+
+
+def _gap(before: str, after: str, font: ImageFont.FreeTypeFont) -> float:
+    """Return how far the word `after` starts from the end of the word `before` on a line: a
+    space, and the kerning of the letters on each side of it against it (a space before a "T"
+    is narrower)."""
+    space = _width(" ", font)
+    gap = space
+    last, first = before[-1], after[0]
+    if not combining(last):
+        gap += _width(last + " ", font) - _width(last, font) - space
+    if not combining(first):
+        gap += _width(" " + first, font) - _width(first, font) - space
+    return gap
+
+
+_WIDTHS: dict[tuple[str, ImageFont.FreeTypeFont], float] = {}
+"""The words measured so far: the names of ten thousand champions share most of theirs."""
+
+
+def _by_words(text: str) -> bool:
+    """Return whether `text` is written word by word: one line, and no character of a
+    right-to-left script (whose words a line orders as a whole) nor of bidirectional control."""
+    if "\n" in text:
+        return False
+    return text.isascii() or not any(bidirectional(c) in _RIGHT_TO_LEFT for c in text)
+
+
+_RIGHT_TO_LEFT = frozenset(
+    ("R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF")
+)
+"""Bidirectional classes a line of which is laid out as a whole (PDI closes what these open)."""
 
 
 def _put(
     coverage: Image.Image, at: tuple[int, int], text: str, font: ImageFont.FreeTypeFont
 ) -> None:
+    """Write `text` on `coverage` at `at` (its left and its ascender), a word at a time.
+
+    Each word is where the words and spaces before it put it (`_gap`), to the nearest pixel:
+    within half a pixel of where Pillow puts it writing the line whole. Most words are on card
+    after card (a campaign's name, its date, "Chamber of Commerce"), and a word seen before is
+    drawn from what was kept of it (`_put_text`) rather than by FreeType again.
+    """
+    words = text.split()
+    # Spaces at an end or two together (a campaign's name may have them) are Pillow's to place.
+    if not _by_words(text) or " ".join(words) != text:
+        _put_text(coverage, at, text, font)
+        return
+    x, y = at
+    advance = 0.0
+    for number, word in enumerate(words):
+        if number:
+            advance += _width(words[number - 1], font) + _gap(words[number - 1], word, font)
+        _put_text(coverage, (x + round(advance), y), word, font)
+
+
+def _put_text(
+    coverage: Image.Image, at: tuple[int, int], text: str, font: ImageFont.FreeTypeFont
+) -> None:
     """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in full ink.
 
-    A line seen before on another card is drawn from what was kept of it; one seen for the
-    first time is written straight in, as keeping it costs a third more, and most lines (a
-    champion's name) are on one card only.
+    Text seen before on another card is drawn from what was kept of it; text seen for the
+    first time is written straight in, as keeping it costs a third more.
     """
     key = (text, font)
     # A line break (only a campaign's name can hold one) is left to ImageDraw, which writes
     # two lines where measuring one fails.
     if "\n" in text or key not in _SEEN:
-        if len(_SEEN) >= 4096:
+        if len(_SEEN) >= 16384:
             _SEEN.clear()
         _SEEN[key] = None
         ImageDraw.Draw(coverage).text(at, text, font=font, fill=255)
         return
     mask, (left, top) = _line(text, font)
-    # The same blend of ink through the line's coverage that `ImageDraw.text` makes.
+    # The same blend of ink through the text's coverage that `ImageDraw.text` makes.
     coverage.paste(
         255, (at[0] + left, at[1] + top, at[0] + left + mask.width, at[1] + top + mask.height), mask
     )
 
 
 _SEEN: dict[tuple[str, ImageFont.FreeTypeFont], None] = {}
-"""The lines drawn so far, at most a few thousand."""
+"""The words and lines drawn so far, at most some thousands."""
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def _line(text: str, font: ImageFont.FreeTypeFont) -> tuple[Image.Image, tuple[int, int]]:
     """Return how much ink covers each pixel of `text` written at (0, 0), in the box it takes,
     and where that box starts."""

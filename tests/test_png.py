@@ -106,3 +106,20 @@ def test_bands_kept_are_bounded():
 def test_rows_that_do_not_match_the_size_are_refused():
     with pytest.raises(ValueError):
         png.encode(b"\x00" * 10, 5, 5, png.GREY)
+
+
+def test_bands_that_differ_only_between_the_bytes_they_are_looked_up_by_are_each_right():
+    rng = random.Random(9)
+    picture = flat_picture(rng, 300, 32)
+    rows = scanlines(picture, 300)
+    # The same band but for one byte that is not among those sampled (every 61st).
+    changed = bytearray(rows)
+    changed[5] ^= 1
+    changed = bytes(changed)
+    assert changed[:: png._SAMPLE] == rows[:: png._SAMPLE] and changed != rows
+    bands = png.Bands()
+    for _ in range(2):
+        for data in (rows, changed):
+            expected = png.encode(data, 300, 32, png.GREY, b"", png.Bands())
+            assert png.encode(data, 300, 32, png.GREY, b"", bands) == expected
+            assert idat(expected) == data

@@ -315,8 +315,6 @@ def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
     import random
     import string
 
-    from toolkit import shareimage
-
     def word_by_word(text, font, width):
         lines, current = [], ""
         for word in text.split():
@@ -338,10 +336,17 @@ def test_lines_are_wrapped_as_word_by_word_would_wrap_them():
         return tuple(lines)
 
     rng = random.Random(7)
-    letters = string.ascii_letters + "ÀÉ'-&.W"
+    # Latin is measured a word at a time; Hebrew and Arabic a line at a time (`_by_words`).
+    for letters in (string.ascii_letters + "ÀÉ'-&.WTVAY", "אבגדהוזחטשת", "ابتثجحخدرس"):
+        check_wrapping(rng, letters, word_by_word)
+
+
+def check_wrapping(rng, letters, word_by_word):
+    from toolkit import shareimage
+
     for weight, size in (("Black", 72), ("Regular", 32)):
         font = shareimage._font(FONTS / f"Lato-{weight}.ttf", size, None)
-        for _ in range(300):
+        for _ in range(100):
             words = [
                 "".join(rng.choice(letters) for _ in range(rng.randint(1, rng.choice([3, 12, 40]))))
                 for _ in range(rng.randint(0, 9))

@@ -159,8 +159,8 @@ def test_a_build_after_an_edit_reads_only_the_edited_page(project, tmp_path, mon
     read: list[str] = []
     real = JsonPageCache.get
 
-    def get(self, path, seen):
-        page = real(self, path, seen)
+    def get(self, path, seen, key):
+        page = real(self, path, seen, key)
         if page is None:
             read.append(path.as_posix())
         return page

@@ -407,3 +407,16 @@ def test_a_page_that_cannot_be_read_is_an_error_at_its_file(tmp_path):
     # A folder named like a page is no page; a page whose file cannot be read is an error.
     with pytest.raises(ToolkitError, match="cannot read"):
         pages_module._read(tmp_path / "content/folder.md", PurePosixPath("content/folder.md"))
+
+
+def test_page_files_are_in_the_order_of_their_paths_parts(tmp_path):
+    from toolkit.pages import page_files
+    from toolkit.scan import scan
+
+    names = ["a-b.md", "a/b.md", "a.md", "a/a/z.md", "a0.md", "a/b-c.md", "A.md", "é.md"]
+    for name in names:
+        (tmp_path / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / name).write_text("# Hi\n", "utf-8")
+    found = [path for path, _ in page_files(scan(tmp_path))]
+    assert found == sorted(found, key=lambda path: path.split("/"))
+    assert sorted(found) == sorted(f"content/{name}" for name in names)

@@ -25,8 +25,7 @@ class JsonPageCache(CacheFile):
         self.root = os.path.join(project, "")
         """The project's folder, ending in a separator: each page's file is this and its key."""
 
-    def get(self, path: PurePosixPath, seen: Seen) -> Page | None:
-        entry_key = path.as_posix()
+    def get(self, path: PurePosixPath, seen: Seen, entry_key: str) -> Page | None:
         known = self.remembered.get(entry_key)
         # Only while its body is unread: a page keeps its body once read, and a preview holding
         # every body it ever rendered would grow with the site.

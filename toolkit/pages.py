@@ -148,18 +148,20 @@ _KEYS = (
 )
 
 
-def page_files(seen: Scan) -> list[tuple[PurePosixPath, os.stat_result]]:
-    """Return every Markdown file under `content/` (relative to the project, with what a stat
-    of it says), in a stable order; names starting with `.` or `_` are left out."""
+def page_files(seen: Scan) -> list[tuple[str, os.stat_result]]:
+    """Return every Markdown file under `content/` (its path relative to the project, as text,
+    with what a stat of it says), in the order of their paths' parts; names starting with `.`
+    or `_` are left out."""
     found = []
     for path, info in seen.files:
         if not path.endswith(".md") or not path.startswith(_CONTENT_PREFIX) or info is None:
             continue  # not a page, or a link that leads nowhere
         # Every part after `content` follows a `/`: one look for a part starting `.` or `_`.
         if stat.S_ISREG(info.st_mode) and "/." not in path and "/_" not in path:
-            found.append((path.split("/"), path, info))
-    found.sort(key=lambda entry: entry[0])
-    return [(PurePosixPath(path), info) for _, path, info in found]
+            found.append((path, info))
+    # Part by part is the order of the paths with `/` as a character below any a name holds.
+    found.sort(key=lambda entry: entry[0].replace("/", "\0"))
+    return found
 
 
 _CONTENT_PREFIX = f"{CONTENT_DIR}/"
@@ -169,8 +171,8 @@ class PageCache(Protocol):
     """Where `load_pages` keeps pages it read, and finds them again while their file is the
     same (same size, change time and inode), so that a rebuild reads only what changed."""
 
-    def get(self, path: PurePosixPath, seen: tuple[int, ...]) -> Page | None:
-        """Return the page read from `path` when it was as `seen`, or None."""
+    def get(self, path: PurePosixPath, seen: tuple[int, ...], key: str) -> Page | None:
+        """Return the page read from `path` (`key` as text) when it was as `seen`, or None."""
 
     def put(self, page: Page, seen: tuple[int, ...]) -> None:
         """Keep `page`, read from its file as `seen`."""
@@ -196,16 +198,16 @@ def load_pages(
     own = problems is None
     problems = Problems() if problems is None else problems
     files = [
-        (path, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-        for path, info in page_files(seen or scan(project))
+        (PurePosixPath(key), key, (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        for key, info in page_files(seen or scan(project))
     ]
     # By position rather than by path: ten thousand paths hashed twice over cost a rebuild
     # more than the pages it reads.
-    kept = [cache.get(path, seen) if cache is not None else None for path, seen in files]
-    unread = [path for (path, _), page in zip(files, kept, strict=True) if page is None]
+    kept = [cache.get(path, seen, key) if cache is not None else None for path, key, seen in files]
+    unread = [path for (path, _, _), page in zip(files, kept, strict=True) if page is None]
     read = iter(_read_all(project, unread, languages))
     pages = []
-    for (_, seen), cached in zip(files, kept, strict=True):
+    for (_, _, seen), cached in zip(files, kept, strict=True):
         if cached is not None:
             pages.append(cached)
             continue
@@ -217,7 +219,7 @@ def load_pages(
                 cache.put(page, seen)
         problems.extend(found)
     if cache is not None:
-        cache.keep_only(path for path, _ in files)
+        cache.keep_only(path for path, _, _ in files)
     seen: dict[tuple[str, str, str], Page] = {}
     for page in pages:
         first = seen.setdefault((*page.key, page.lang), page)

@@ -6,14 +6,12 @@ import base64
 import contextlib
 import functools
 import hashlib
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from toolkit import png, qr
 from toolkit.atomic import write_whole
 from toolkit.errors import Location, ToolkitError
 from toolkit.settings import PAPER_SIZES
@@ -65,8 +63,10 @@ def qr_png(url: str) -> bytes:
     blurs only the edge of each square), and a PNG is drawn many times faster than the same
     code as an SVG path.
     """
-    # Imported here: a build that makes no QR code starts faster without it.
+    # Imported here: a build that makes no QR code starts faster without them.
     from PIL import Image
+
+    from toolkit import png, qr
 
     rows = qr.symbol(url)
     quiet = b"\x00" * 4
@@ -175,6 +175,8 @@ the body (raw HTML in a page's Markdown), is left to WeasyPrint."""
 def quiet_fonttools() -> Iterator[None]:
     """Keep fontTools from warning of what it mends in a font's header as it reads it (Lato's
     dates), once for every font it reads: nothing a campaign can act on."""
+    import logging  # here: a build that makes no PDF or share image starts faster without it
+
     log = logging.getLogger("fontTools")
     level = log.level
     log.setLevel(logging.ERROR)

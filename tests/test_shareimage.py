@@ -262,7 +262,9 @@ def test_a_line_is_written_word_by_word_where_pillow_writes_each_word():
                     # The space's own kerning against the word's first letter is Pillow's too.
                     start += font.getlength(" " + word[0], "L") - font.getlength(" ", "L")
                     start -= font.getlength(word[0], "L")
-                ImageDraw.Draw(expected).text((40 + round(start), 10), word, font=font, fill=255)
+                ImageDraw.Draw(expected).text(
+                    (40 + round(start), 10), word, font=font, fill=shareimage.INK
+                )
             written = Image.new("L", (1100, 120), 0)
             shareimage._put(written, (40, 10), line, font)
             assert not ImageChops.difference(written, expected).getbbox(), line
@@ -292,7 +294,7 @@ def test_text_seen_again_is_drawn_from_what_was_kept_as_pillow_writes_it():
             pen = ImageDraw.Draw(written)
             for number, line in enumerate(lines):
                 at = (40, 10 + number * int(size * 0.9))  # the lines overlap, on purpose
-                pen.text(at, line, font=font, fill=255)
+                pen.text(at, line, font=font, fill=shareimage.INK)
                 shareimage._put_text(reused, at, line, font)
             assert not ImageChops.difference(written, reused).getbbox(), lines
 
@@ -305,7 +307,7 @@ def test_right_to_left_text_and_loose_spaces_are_written_whole_as_pillow_writes_
     font = shareimage._font(FONTS / "Lato-Regular.ttf", 32, None)
     for line in ("  Shop  Local ", "Shop\tLocal", "שוק מקומי Local", "سوق محلي"):
         expected = Image.new("L", (900, 120), 0)
-        ImageDraw.Draw(expected).text((40, 10), line, font=font, fill=255)
+        ImageDraw.Draw(expected).text((40, 10), line, font=font, fill=shareimage.INK)
         written = Image.new("L", (900, 120), 0)
         shareimage._put(written, (40, 10), line, font)
         assert not ImageChops.difference(written, expected).getbbox(), line

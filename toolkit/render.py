@@ -83,7 +83,7 @@ PRINT_FONTS = ".toolkit-cache/print-fonts"
 """The theme's fonts in one folder for PDFs, when a project's theme replaces only some."""
 FONTS_CACHE = ".toolkit-cache/fonts"
 """The typeface as share images are drawn with it (`shareimage.unhinted`), one file a weight."""
-SHARE_VERSION = 6
+SHARE_VERSION = 7
 """Bump when the drawing of share images changes, so cached ones are drawn again."""
 DEFAULT_BRAND = ("#0b5d3b", "#f2b705")
 """The campaign's own colours, for pages and prints that no champion co-brands."""

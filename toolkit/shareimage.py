@@ -82,8 +82,8 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
         picture.thumbnail((120, 120))
         badge = Image.new("RGB", (picture.width + 24, picture.height + 24), "white")
         badge.paste(picture, (12, 12), picture if picture.mode == "RGBA" else None)
-    # The words are written once as coverage (how much of each pixel the ink covers), then
-    # given their colours.
+    # The words are written once as shades (how much of each pixel the ink covers, in steps
+    # from 0 to INK), then given their colours.
     coverage = Image.new("L", (panel - 12, HEIGHT), 0)
     _write(card, coverage, MARGIN + (badge.height + 28 if badge else 0), fonts_cache)
     logo = _indexed(badge)
@@ -96,7 +96,7 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
         image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(card.primary))
         if side is not None:
             image.paste(side.image, (panel, 0))
-        image.paste(_rgb(card.ink), (0, 0, *coverage.size), coverage)
+        image.paste(_rgb(card.ink), (0, 0, *coverage.size), coverage.point(_ALPHA_TABLE))
         if badge is not None:
             image.paste(badge, (MARGIN, MARGIN))
     ImageDraw.Draw(image).rectangle((panel - 12, 0, panel, HEIGHT), fill=_rgb(card.accent))
@@ -148,7 +148,7 @@ def _in_palette(
     # the PNG (none): the image's bytes are the PNG's rows as they are.
     panel = int(WIDTH * PANEL)
     image = Image.new("L", (WIDTH + 1, HEIGHT), 0)
-    image.paste(coverage.point(_SHADE_TABLE), (1, 0))
+    image.paste(coverage, (1, 0))
     if side is not None and side.indexed is not None:
         colours.extend(side.indexed[1])
         image.paste(side.shifted, (panel + 1, 0))
@@ -169,8 +169,11 @@ _BANDS = png.Bands()
 _SHADES = 32
 """Shades of ink over the background the words are written in: a letter's edge is off by at
 most a sixty-second of the way between the two, which no eye sees."""
-_SHADE_TABLE = [round(c * (_SHADES - 1) / 255) for c in range(256)]
-"""The shade (an index) for each coverage of a pixel by ink, 0 to 255."""
+INK = _SHADES - 1
+"""The words' shade where ink covers a pixel whole: they are written in it, so that each pixel's
+shade is its index in a palette card's colours as it is written."""
+_ALPHA_TABLE = [min(255, round(c * 255 / INK)) for c in range(256)]
+"""How much of each pixel the ink covers, 0 to 255, for each shade."""
 _ACCENT = _SHADES
 """The accent's index in a palette card."""
 _SIDE_COLOURS = 160
@@ -489,7 +492,7 @@ def _put(
 def _put_text(
     coverage: Image.Image, at: tuple[int, int], text: str, font: ImageFont.FreeTypeFont
 ) -> None:
-    """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in full ink.
+    """Write `text` on `coverage` at `at`, as `ImageDraw.text` writes it in the shade `INK`.
 
     Text seen before on another card is drawn from what was kept of it; text seen for the
     first time is written straight in, as keeping it costs a third more.
@@ -501,12 +504,12 @@ def _put_text(
         if len(_SEEN) >= 16384:
             _SEEN.clear()
         _SEEN[key] = None
-        ImageDraw.Draw(coverage).text(at, text, font=font, fill=255)
+        ImageDraw.Draw(coverage).text(at, text, font=font, fill=INK)
         return
     mask, (left, top) = _line(text, font)
     # The same blend of ink through the text's coverage that `ImageDraw.text` makes.
     coverage.paste(
-        255, (at[0] + left, at[1] + top, at[0] + left + mask.width, at[1] + top + mask.height), mask
+        INK, (at[0] + left, at[1] + top, at[0] + left + mask.width, at[1] + top + mask.height), mask
     )
 
 

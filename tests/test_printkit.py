@@ -147,6 +147,43 @@ def test_long_names_stay_inside_the_trim_box(built):
                 assert y_bottom >= trim[1] - 0.5 and y_top <= trim[3] + 0.5, (name, char["text"])
 
 
+def test_colour_runs_into_the_bleed_and_crop_marks_show_at_every_corner(built, tmp_path):
+    from PIL import Image
+
+    pdf = built / "champions/riverside-chamber/print/poster-letter.pdf"
+    subprocess.run(
+        [need("pdftoppm"), "-r", "300", "-png", str(pdf), str(tmp_path / "p")], check=True
+    )
+    (png,) = tmp_path.glob("p*.png")
+    with Image.open(png) as page:
+        grey = page.convert("L")
+        colour = page.convert("RGB")
+    width, height = grey.size
+    bleed = round(3 / 25.4 * 300)  # pixels
+    # The band at the top of the poster reaches the paper's edge, past the trim.
+    inside, edge = colour.getpixel((width // 2, bleed + 4)), colour.getpixel((width // 2, 2))
+    assert inside != (255, 255, 255) and edge == inside
+
+    def darkest(box):
+        return grey.crop(box).getextrema()[0]
+
+    for x_edge, y_edge, inward_x, inward_y in (
+        (0, 0, 1, 1),
+        (width, 0, -1, 1),
+        (0, height, 1, -1),
+        (width, height, -1, -1),
+    ):
+        trim_x, trim_y = x_edge + inward_x * bleed, y_edge + inward_y * bleed
+        # In the outer half of the bleed, a dark line along each edge of the trim, whether the
+        # corner is white paper or the band's colour.
+        outer = sorted((x_edge + inward_x * 2, x_edge + inward_x * (bleed // 2 - 2)))
+        across = sorted((trim_y - 3, trim_y + 3))
+        assert darkest((outer[0], across[0], outer[1], across[1])) < 60, (x_edge, y_edge)
+        outer = sorted((y_edge + inward_y * 2, y_edge + inward_y * (bleed // 2 - 2)))
+        across = sorted((trim_x - 3, trim_x + 3))
+        assert darkest((across[0], outer[0], across[1], outer[1])) < 60, (x_edge, y_edge)
+
+
 def decode_qr(pdf: Path, tmp_path: Path) -> list[str]:
     pdftoppm, zbarimg = need("pdftoppm"), need("zbarimg")
     subprocess.run([pdftoppm, "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)

@@ -135,6 +135,7 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@functools.lru_cache(maxsize=1024)  # a campaign's pages ask it of a few colours, thousands of times
 def contrast_text(background: str) -> str:
     """Return white or black, whichever reads better on `background`."""
     # With pure black, one of the two always reaches 4.5:1, whatever the background.
@@ -142,6 +143,7 @@ def contrast_text(background: str) -> str:
     return white if contrast(white, background) >= contrast(black, background) else black
 
 
+@functools.lru_cache(maxsize=1024)
 def mix(color: str, other: str, amount: float) -> str:
     """Return `color` mixed with `other` by `amount` (0 to 1), as #rrggbb."""
     a, b = _rgb(color), _rgb(other)

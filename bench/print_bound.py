@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from toolkit.make import plan_site  # noqa: E402
-from toolkit.printkit import _STYLE, PdfMaker, _fetcher  # noqa: E402
+from toolkit.printkit import PdfMaker  # noqa: E402
 from toolkit.render import Renderer  # noqa: E402
 from toolkit.site import load_site  # noqa: E402
 
@@ -63,9 +63,7 @@ def main() -> None:
             HTML(string=job.html).write_pdf()
 
         plain = _each(jobs, lambda job: HTML(string=job.html).render(), lambda d: d.write_pdf())
-        ours = _each(
-            jobs, lambda job: _laid_out(maker, job.html, job.roots), lambda d: d.write_pdf()
-        )
+        ours = _each(jobs, lambda job: maker.lay_out(job.html, job.roots), lambda d: d.write_pdf())
         batched = _batched(maker, jobs)
     rows = [("plain", plain), ("toolkit", ours), ("batched", batched)]
     print(f"{len(jobs)} PDFs of {args.champions} champions, milliseconds a PDF")
@@ -75,21 +73,6 @@ def main() -> None:
     cores = os.cpu_count() or 1
     ratio = cores * sum(plain) / sum(ours)
     print(f"at most {ratio:.2f}× the plain way on {cores} cores, with nothing but PDFs to make")
-
-
-def _laid_out(maker: PdfMaker, html: str, roots: tuple[str, ...]):
-    """Lay `html` out as `PdfMaker.render` does, with its fonts and stylesheets."""
-    from weasyprint import HTML
-
-    fetcher = _fetcher(roots)
-    head, end, body = html.partition("</head>")
-    sheets = [maker._stylesheet(css, roots, fetcher) for css in _STYLE.findall(head)]
-    return HTML(string=_STYLE.sub("", head) + end + body, url_fetcher=fetcher).render(
-        font_config=maker.fonts,
-        counter_style=maker.counters,
-        stylesheets=sheets,
-        cache=maker.images,
-    )
 
 
 def _each(jobs, layout, write) -> tuple[float, float]:
@@ -123,7 +106,7 @@ def _batched(maker: PdfMaker, jobs) -> tuple[float, float]:
     rounds = []
     for _ in range(3):
         started = time.perf_counter()
-        laid_out = [_laid_out(maker, html, roots) for html, roots in documents]
+        laid_out = [maker.lay_out(html, roots) for html, roots in documents]
         laid = time.perf_counter()
         for document in laid_out:
             for page in document.pages:

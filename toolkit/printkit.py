@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from toolkit.atomic import write_whole
@@ -231,8 +232,6 @@ class PdfMaker:
 
     def render(self, job: Job) -> tuple[bytes, int]:
         """Lay out one print document; return the PDF and its page count."""
-        from weasyprint import HTML
-
         fetcher = _fetcher(job.roots)
         if len(self.images) >= self.LIMIT:
             self.images.clear()
@@ -240,22 +239,30 @@ class PdfMaker:
         try:
             with quiet_fonttools():
                 for html in (job.html, *job.smaller):
-                    head, end, body = html.partition("</head>")
-                    styles = _STYLE.findall(head) if end else []
-                    sheets = [self._stylesheet(css, job.roots, fetcher) for css in styles]
-                    plain = _STYLE.sub("", head) + end + body if end else html
-                    document = HTML(string=plain, url_fetcher=fetcher).render(
-                        font_config=self.fonts,
-                        counter_style=self.counters,
-                        stylesheets=sheets,
-                        cache=self.images,  # the campaign's artwork is on every piece
-                    )
+                    document = self.lay_out(html, job.roots, fetcher)
                     if fits(document):
                         break
                 return document.write_pdf(), len(document.pages)
         except Exception as exc:
             # WeasyPrint failing on a document is reported at the print piece, not as a crash.
             raise ToolkitError.at(Location(job.origin), f"cannot make the PDF: {exc}") from None
+
+    def lay_out(self, html: str, roots: tuple[str, ...], fetcher: object | None = None) -> Any:
+        """Return `html` laid out as a WeasyPrint document, with the maker's fonts, stylesheets
+        and images; it reads only data: URLs and files under `roots`."""
+        from weasyprint import HTML
+
+        fetcher = fetcher if fetcher is not None else _fetcher(roots)
+        head, end, body = html.partition("</head>")
+        styles = _STYLE.findall(head) if end else []
+        sheets = [self._stylesheet(css, roots, fetcher) for css in styles]
+        plain = _STYLE.sub("", head) + end + body if end else html
+        return HTML(string=plain, url_fetcher=fetcher).render(
+            font_config=self.fonts,
+            counter_style=self.counters,
+            stylesheets=sheets,
+            cache=self.images,  # the campaign's artwork is on every piece
+        )
 
     def _stylesheet(self, css: str, roots: tuple[str, ...], fetcher: object) -> object:
         from weasyprint import CSS

@@ -91,14 +91,13 @@ def draw(card: Card, fonts_cache: Path | None = None) -> bytes:
         badge is None or (logo is not None and _close(badge, logo))
     ):
         return _in_palette(card, side, logo, coverage)
-    else:
-        # A photograph in the artwork or the logo: every colour is kept.
-        image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(card.primary))
-        if side is not None:
-            image.paste(side.image, (panel, 0))
-        image.paste(_rgb(card.ink), (0, 0, *coverage.size), coverage.point(_ALPHA_TABLE))
-        if badge is not None:
-            image.paste(badge, (MARGIN, MARGIN))
+    # A photograph in the artwork or the logo: every colour is kept.
+    image = Image.new("RGB", (WIDTH, HEIGHT), _rgb(card.primary))
+    if side is not None:
+        image.paste(side.image, (panel, 0))
+    image.paste(_rgb(card.ink), (0, 0, *coverage.size), coverage.point(_ALPHA_TABLE))
+    if badge is not None:
+        image.paste(badge, (MARGIN, MARGIN))
     ImageDraw.Draw(image).rectangle((panel - 12, 0, panel, HEIGHT), fill=_rgb(card.accent))
     out = io.BytesIO()
     # Runs of one colour rather than zlib's search for repeats (Z_RLE, `compress_type` 3): two
